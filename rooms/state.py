@@ -1,0 +1,123 @@
+"""The office state and the one reducer that changes it.
+
+The server and every client's mirror hold an `OfficeState` and change it only through
+`apply`, with the same events, so they cannot drift apart in how they read an event.
+"""
+
+from __future__ import annotations
+
+from rooms.checkin import CheckIn
+from rooms.knock import Knock, Tap
+from rooms.people import Person
+from rooms.presence import Presence
+from rooms.protocol import (
+    CheckInChanged,
+    Event,
+    KnockRequested,
+    KnockResolved,
+    PersonChanged,
+    PersonRemoved,
+    PresenceChanged,
+    RoomChanged,
+    RoomRemoved,
+    Snapshot,
+    TapReceived,
+    TapResolved,
+)
+from rooms.room import Room
+from rooms.site import Site
+
+OFFLINE = Presence()
+
+
+class OfficeState:
+    def __init__(self) -> None:
+        self.seq = 0
+        self.people: dict[str, Person] = {}
+        self.presence: dict[str, Presence] = {}
+        self.rooms: dict[str, Room] = {}
+        self.sites: dict[str, Site] = {}
+        self.knocks: dict[str, Knock] = {}
+        self.taps: dict[str, Tap] = {}
+        self.checkins: dict[str, CheckIn] = {}  # open check-ins by person
+        # Derived index, kept in step by `apply`: who is in each room.
+        self.occupants: dict[str, set[str]] = {}
+
+    # ------------------------------------------------------------ reading
+
+    def presence_of(self, person_id: str) -> Presence:
+        return self.presence.get(person_id, OFFLINE)
+
+    def room_of(self, person_id: str) -> str | None:
+        return self.presence_of(person_id).room_id
+
+    def occupants_of(self, room_id: str) -> frozenset[str]:
+        return frozenset(self.occupants.get(room_id, ()))
+
+    def knock_by(self, person_id: str) -> Knock | None:
+        return next((k for k in self.knocks.values() if k.person_id == person_id), None)
+
+    # ------------------------------------------------------------ changing
+
+    def load(self, snapshot: Snapshot) -> None:
+        """Replace everything with a snapshot (a client's first view, or a resync)."""
+        self.seq = snapshot.seq
+        self.people = {p.id: p for p in snapshot.people}
+        self.presence = dict(snapshot.presence)
+        self.rooms = {r.id: r for r in snapshot.rooms}
+        self.sites = {s.id: s for s in snapshot.sites}
+        self.knocks = {}
+        self.taps = {}
+        self.checkins = {snapshot.me: snapshot.checkin} if snapshot.checkin else {}
+        self._reindex()
+
+    def apply(self, event: Event) -> None:
+        match event:
+            case PresenceChanged(seq=seq, person_id=pid, presence=new):
+                old_room = self.room_of(pid)
+                self.presence[pid] = new
+                if old_room != new.room_id:
+                    if old_room is not None:
+                        self.occupants.get(old_room, set()).discard(pid)
+                    if new.room_id is not None:
+                        self.occupants.setdefault(new.room_id, set()).add(pid)
+                self.seq = seq
+            case RoomChanged(seq=seq, room=room):
+                self.rooms[room.id] = room
+                self.occupants.setdefault(room.id, set())
+                self.seq = seq
+            case RoomRemoved(seq=seq, room_id=room_id):
+                self.rooms.pop(room_id, None)
+                self.occupants.pop(room_id, None)
+                self.seq = seq
+            case PersonChanged(seq=seq, person=person):
+                self.people[person.id] = person
+                self.seq = seq
+            case PersonRemoved(seq=seq, person_id=pid):
+                self.people.pop(pid, None)
+                was_in = self.room_of(pid)
+                if was_in is not None:
+                    self.occupants.get(was_in, set()).discard(pid)
+                self.presence.pop(pid, None)
+                self.seq = seq
+            case KnockRequested(knock=knock):
+                self.knocks[knock.id] = knock
+            case KnockResolved(knock_id=knock_id):
+                self.knocks.pop(knock_id, None)
+            case TapReceived(tap=tap):
+                self.taps[tap.id] = tap
+            case TapResolved(tap_id=tap_id):
+                self.taps.pop(tap_id, None)
+            case CheckInChanged(checkin=checkin, ended=ended):
+                if checkin is not None:
+                    self.checkins[checkin.person_id] = checkin
+                elif ended is not None:
+                    self.checkins.pop(ended.person_id, None)
+            case _:
+                pass  # chat carries no state
+
+    def _reindex(self) -> None:
+        self.occupants = {room_id: set() for room_id in self.rooms}
+        for pid, presence in self.presence.items():
+            if presence.room_id is not None:
+                self.occupants.setdefault(presence.room_id, set()).add(pid)
