@@ -5,7 +5,7 @@ from __future__ import annotations
 from rooms.protocol import Event, Snapshot, StateEvent
 from rooms.state import OfficeState
 
-_STATE_EVENTS = StateEvent.__args__  # type: ignore[attr-defined]
+_STATE_EVENTS = StateEvent.__args__
 
 
 class Mirror:
