@@ -44,6 +44,8 @@ from rooms.protocol import (
     RoomRemoved,
     SendChat,
     SetPresence,
+    SiteChanged,
+    SiteRemoved,
     Snapshot,
     StartCheckIn,
     TapPerson,
@@ -120,9 +122,27 @@ class _Draft:
         self.outcome = Outcome(base_seq=state.seq)
         self._seq = state.seq
         self._presence: dict[str, Presence] = {}
+        self._resolved: set[str] = set()  # knocks ("k" + id) and taps ("t" + id) resolved
 
     def presence(self, pid: str) -> Presence:
         return self._presence.get(pid) or self.state.presence_of(pid)
+
+    def occupants(self, room_id: str) -> frozenset[str]:
+        """Who will be in a room once this outcome is committed."""
+        people = set(self.state.occupants_of(room_id))
+        for pid, presence in self._presence.items():
+            if presence.room_id == room_id:
+                people.add(pid)
+            else:
+                people.discard(pid)
+        return frozenset(people)
+
+    def first_resolution(self, key: str) -> bool:
+        """True the first time a knock or tap is resolved in this outcome."""
+        if key in self._resolved:
+            return False
+        self._resolved.add(key)
+        return True
 
     def set_presence(self, pid: str, new: Presence) -> None:
         if new == self.presence(pid):
@@ -292,8 +312,16 @@ class Office:
         cur = d.presence(pid)
         d.set_presence(pid, msgspec.structs.replace(cur, room_id=room_id))
         knock = self.state.knock_by(pid)
-        if knock is not None and knock.room_id != room_id:
+        if knock is not None:
+            # Moot wherever they went, even into the knocked room by another door (an
+            # unlock, a tap). When admitted, the knock is already resolved as such.
             self._resolve_knock(d, knock, Resolution.WITHDRAWN, None)
+        left = cur.room_id
+        if left is not None and left != room_id and not d.occupants(left):
+            # The last one out: nobody is left to answer knocks on that door.
+            for waiting in list(self.state.knocks.values()):
+                if waiting.room_id == left:
+                    self._resolve_knock(d, waiting, Resolution.EXPIRED, None)
         for tap in list(self.state.taps.values()):
             if tap.from_id == pid and tap.room_id != room_id:
                 self._resolve_tap(d, tap, Resolution.WITHDRAWN)
@@ -304,15 +332,6 @@ class Office:
         if d.presence(actor).room_id is None:
             raise OfficeError(ErrorCode.NOT_IN_ROOM, "you are not in a room")
         self._move(d, actor, None, now)
-        self._expire_knocks_if_empty(d, actor)
-
-    def _expire_knocks_if_empty(self, d: _Draft, leaving: str) -> None:
-        room_id = self.state.room_of(leaving)
-        if room_id is None or self.state.occupants_of(room_id) - {leaving}:
-            return
-        for knock in list(self.state.knocks.values()):
-            if knock.room_id == room_id:
-                self._resolve_knock(d, knock, Resolution.EXPIRED, None)
 
     def _lock(self, d: _Draft, actor: str, room_id: str, locked: bool) -> None:
         room = self._room(room_id)
@@ -351,6 +370,8 @@ class Office:
         d.outcome.ref = knock.id
 
     def _resolve_knock(self, d: _Draft, knock: Knock, how: Resolution, by: str | None) -> None:
+        if not d.first_resolution("k" + knock.id):
+            return
         event = KnockResolved(
             knock_id=knock.id,
             room_id=knock.room_id,
@@ -406,6 +427,8 @@ class Office:
         d.outcome.ref = tap.id
 
     def _resolve_tap(self, d: _Draft, tap: Tap, how: Resolution) -> None:
+        if not d.first_resolution("t" + tap.id):
+            return
         event = TapResolved(tap_id=tap.id, from_id=tap.from_id, to_id=tap.to_id, resolution=how)
         d.send(event, {tap.from_id, tap.to_id})
 
@@ -498,6 +521,11 @@ class Office:
     def _delete_room(self, d: _Draft, actor: str, room_id: str) -> None:
         self._require_admin(actor)
         self._room(room_id)
+        self._remove_room(d, room_id)
+        d.effect(DeleteRoomRecord(room_id))
+        d.effect(Audit(actor, "room.delete", room_id))
+
+    def _remove_room(self, d: _Draft, room_id: str) -> None:
         for knock in list(self.state.knocks.values()):
             if knock.room_id == room_id:
                 self._resolve_knock(d, knock, Resolution.EXPIRED, None)
@@ -507,8 +535,6 @@ class Office:
         for pid in sorted(self.state.occupants_of(room_id)):
             d.set_presence(pid, msgspec.structs.replace(d.presence(pid), room_id=None))
         d.send(RoomRemoved(seq=d.next_seq(), room_id=room_id), None)
-        d.effect(DeleteRoomRecord(room_id))
-        d.effect(Audit(actor, "room.delete", room_id))
 
     # ------------------------------------------------------------ links and time
 
@@ -543,7 +569,6 @@ class Office:
         return d.outcome
 
     def _drop(self, d: _Draft, pid: str, now: float) -> None:
-        self._expire_knocks_if_empty(d, pid)
         self._move(d, pid, None, now)
         for tap in list(self.state.taps.values()):
             if tap.to_id == pid:
@@ -573,6 +598,39 @@ class Office:
         return _dedupe_resolutions(d.outcome)
 
     # ------------------------------------------------------------ the directory
+
+    def sync_directory(
+        self, people: Iterable[Person], rooms: Iterable[Room], sites: Iterable[Site], now: float
+    ) -> Outcome:
+        """Bring the office in line with the stored directory (after an admin edited it).
+
+        Runtime state the directory does not own (a room's lock) is kept as it is.
+        """
+        d = _Draft(self.state)
+        st = self.state
+        people_by_id = {p.id: p for p in people}
+        rooms_by_id = {r.id: r for r in rooms}
+        sites_by_id = {s.id: s for s in sites}
+        for pid in sorted(set(st.people) - set(people_by_id)):
+            self._drop(d, pid, now)
+            d.send(PersonRemoved(seq=d.next_seq(), person_id=pid), None)
+        for pid, person in people_by_id.items():
+            if st.people.get(pid) != person:
+                d.send(PersonChanged(seq=d.next_seq(), person=person), None)
+        for room_id in sorted(set(st.rooms) - set(rooms_by_id)):
+            self._remove_room(d, room_id)
+        for room_id, room in rooms_by_id.items():
+            current = st.rooms.get(room_id)
+            if current is not None:
+                room = msgspec.structs.replace(room, locked=current.locked)
+            if current != room:
+                d.send(RoomChanged(seq=d.next_seq(), room=room), None)
+        for site_id in sorted(set(st.sites) - set(sites_by_id)):
+            d.send(SiteRemoved(seq=d.next_seq(), site_id=site_id), None)
+        for site_id, site in sites_by_id.items():
+            if st.sites.get(site_id) != site:
+                d.send(SiteChanged(seq=d.next_seq(), site=site), None)
+        return _dedupe_resolutions(d.outcome)
 
     def upsert_person(self, person: Person) -> Outcome:
         d = _Draft(self.state)

@@ -255,7 +255,25 @@ class PersonRemoved(_Msg, tag="person.removed"):
     person_id: str
 
 
-StateEvent = PresenceChanged | RoomChanged | RoomRemoved | PersonChanged | PersonRemoved
+class SiteChanged(_Msg, tag="site"):
+    seq: int
+    site: Site
+
+
+class SiteRemoved(_Msg, tag="site.removed"):
+    seq: int
+    site_id: str
+
+
+StateEvent = (
+    PresenceChanged
+    | RoomChanged
+    | RoomRemoved
+    | PersonChanged
+    | PersonRemoved
+    | SiteChanged
+    | SiteRemoved
+)
 
 # ---------------------------------------------------------------- notifications
 

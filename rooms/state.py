@@ -20,6 +20,8 @@ from rooms.protocol import (
     PresenceChanged,
     RoomChanged,
     RoomRemoved,
+    SiteChanged,
+    SiteRemoved,
     Snapshot,
     TapReceived,
     TapResolved,
@@ -99,6 +101,12 @@ class OfficeState:
                 if was_in is not None:
                     self.occupants.get(was_in, set()).discard(pid)
                 self.presence.pop(pid, None)
+                self.seq = seq
+            case SiteChanged(seq=seq, site=site):
+                self.sites[site.id] = site
+                self.seq = seq
+            case SiteRemoved(seq=seq, site_id=site_id):
+                self.sites.pop(site_id, None)
                 self.seq = seq
             case KnockRequested(knock=knock):
                 self.knocks[knock.id] = knock

@@ -1,0 +1,56 @@
+"""Server settings, with the embedded defaults a small office runs on."""
+
+from __future__ import annotations
+
+import os
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from rooms.office import Rules
+from rooms.protocol import MAX_FRAME_BYTES
+
+DEFAULT_PORT = 8765
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("YORIAI_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("yoriai", appauthor=False)) / "yoriai.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_frame_bytes: int = MAX_FRAME_BYTES
+    rate_per_s: float = 20.0  # sustained requests per connection
+    burst: float = 60.0
+    # After this many refused requests the connection is closed (1008) as abusive.
+    abuse_threshold: int = 200
+    sign_in_timeout_s: float = 15.0
+    # A client that reads nothing while this much queues up for it is cut off (1013).
+    max_backlog_bytes: int = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    db_path: Path = field(default_factory=default_db_path)
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    token_ttl_s: float = 30 * 24 * 3600.0
+    tick_s: float = 0.5
+    directory_poll_s: float = 2.0
+    rules: Rules = field(default_factory=Rules)
+    limits: Limits = field(default_factory=Limits)
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        if self.tls_cert is None:
+            return None
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(self.tls_cert, self.tls_key)
+        return ctx
