@@ -1,0 +1,496 @@
+"""The headless session: connect, sign in, mirror the office, reconnect, resume.
+
+No Qt here: tests, bots, benchmarks and the desktop app all drive this same class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import random
+import ssl
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+import msgspec
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
+from rooms.checkin import HalfDay
+from rooms.errors import ErrorCode
+from rooms.mirror import Mirror
+from rooms.presence import Availability, Location
+from rooms.protocol import (
+    PROTOCOL_VERSION,
+    AnswerKnock,
+    AnswerTap,
+    AuditEntries,
+    AuditEntry,
+    EndCheckIn,
+    Error,
+    Event,
+    JoinRoom,
+    KnockOn,
+    LeaveRoom,
+    ListAudit,
+    LockRoom,
+    Login,
+    Logout,
+    Ok,
+    Ping,
+    Pong,
+    PresenceChanged,
+    Request,
+    Resume,
+    SendChat,
+    ServerMessage,
+    SetPresence,
+    Snapshot,
+    StartCheckIn,
+    Sync,
+    TapPerson,
+    Welcome,
+    decode_server,
+    encode,
+)
+
+log = logging.getLogger("yoriai.session")
+
+MAX_SERVER_FRAME = 32 * 1024 * 1024  # snapshots of a large office are big
+_AUTH_FAILURES = frozenset(
+    {ErrorCode.BAD_CREDENTIALS, ErrorCode.ACCOUNT_DISABLED, ErrorCode.UNSUPPORTED_VERSION}
+)
+
+R = TypeVar("R")
+
+
+class Status(enum.StrEnum):
+    DISCONNECTED = "disconnected"
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    RECONNECTING = "reconnecting"
+    SIGNED_OUT = "signed-out"
+    FAILED = "failed"  # the server refused us for good (bad password, disabled, too old)
+
+
+class SessionError(Exception):
+    """A request or sign-in the server refused, or that could not be sent."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class NotSent(SessionError):
+    def __init__(self, message: str = "not sent: the connection dropped") -> None:
+        super().__init__("not_sent", message)
+
+
+Listener = Callable[[ServerMessage], None]
+StatusListener = Callable[[Status], None]
+
+
+class Session:
+    def __init__(
+        self,
+        url: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        reconnect: bool = True,
+        backoff: tuple[float, float] = (0.25, 10.0),
+        request_timeout: float = 15.0,
+    ) -> None:
+        self.url = url
+        self.username = username
+        self._password = password
+        self.token = token
+        self._ssl = ssl_context
+        self._reconnect = reconnect
+        self._backoff = backoff
+        self._request_timeout = request_timeout
+        self.mirror = Mirror()
+        self.status = Status.DISCONNECTED
+        self.person_id: str | None = None
+        self.last_error: SessionError | None = None
+        self._ws: ClientConnection | None = None
+        self._ids = 0
+        self._pending: dict[int, asyncio.Future[ServerMessage]] = {}
+        self._listeners: list[Listener] = []
+        self._status_listeners: list[StatusListener] = []
+        self._changed = asyncio.Condition()
+        self._runner: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._online = asyncio.Event()
+        self._first = asyncio.get_running_loop().create_future()
+        self._closing = False
+        # What this person chose, restored after a reconnect if the server lost it.
+        self._wanted_room: str | None = None
+        self._wanted_presence: dict[str, Any] = {}
+
+    # ------------------------------------------------------------ listening
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def add_status_listener(self, listener: StatusListener) -> None:
+        self._status_listeners.append(listener)
+
+    @property
+    def state(self) -> Any:
+        return self.mirror.state
+
+    @property
+    def my_room(self) -> str | None:
+        return None if self.person_id is None else self.state.room_of(self.person_id)
+
+    async def wait_until(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
+        """Wait until the predicate holds; it is checked after every message received."""
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(predicate)
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def connect(self) -> None:
+        """Connect and sign in. Returns once the first snapshot is loaded."""
+        if self._runner is None:
+            self._runner = asyncio.create_task(self._run(), name=f"session-{self.username}")
+        try:
+            await asyncio.shield(self._first)
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        self._closing = True
+        runner, self._runner = self._runner, None
+        if self._ws is not None:
+            await self._ws.close()
+        if runner is not None:
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+        self._fail_pending(NotSent("the session was closed"))
+        if self.status not in (Status.SIGNED_OUT, Status.FAILED):
+            self._set_status(Status.DISCONNECTED)
+
+    async def logout(self) -> None:
+        """Sign out: the server forgets the token, and others see us go offline."""
+        self._reconnect = False
+        with contextlib.suppress(SessionError):
+            await self._request(Logout(id=self._next_id()))
+        self.token = None
+        self._set_status(Status.SIGNED_OUT)
+        await self.close()
+
+    async def _run(self) -> None:
+        delay = self._backoff[0]
+        attempt_failed_before = False
+        while not self._closing:
+            self._set_status(Status.RECONNECTING if attempt_failed_before else Status.CONNECTING)
+            try:
+                async with connect(
+                    self.url,
+                    ssl=self._ssl,
+                    max_size=MAX_SERVER_FRAME,
+                    compression=None,
+                    proxy=None,
+                    open_timeout=10,
+                    ping_interval=20,
+                    ping_timeout=20,
+                ) as ws:
+                    self._ws = ws
+                    await self._sign_in(ws)
+                    delay = self._backoff[0]
+                    await self._read(ws)
+            except SessionError as exc:
+                self.last_error = exc
+                if exc.code in _AUTH_FAILURES or not self._reconnect:
+                    self._set_status(Status.FAILED)
+                    self._settle_first(exc)
+                    return
+            except (OSError, ConnectionClosed, InvalidHandshake, TimeoutError) as exc:
+                self.last_error = SessionError("disconnected", str(exc) or type(exc).__name__)
+                log.debug("connection to %s lost: %s", self.url, exc)
+            except InvalidURI as exc:
+                self._set_status(Status.FAILED)
+                self._settle_first(SessionError("invalid", str(exc)))
+                return
+            finally:
+                self._ws = None
+                self._online.clear()
+                self._fail_pending(NotSent())
+            if self._closing or not self._reconnect:
+                if not self._closing:
+                    self._set_status(Status.DISCONNECTED)
+                self._settle_first(self.last_error or NotSent("could not connect"))
+                return
+            attempt_failed_before = True
+            self._set_status(Status.RECONNECTING)
+            await asyncio.sleep(delay * random.uniform(0.5, 1.0))  # noqa: S311 (jitter, not crypto)
+            delay = min(delay * 2, self._backoff[1])
+
+    async def _sign_in(self, ws: ClientConnection) -> None:
+        rid = self._next_id()
+        first: Request
+        if self.token is not None:
+            first = Resume(id=rid, v=PROTOCOL_VERSION, token=self.token)
+        elif self.username is not None and self._password is not None:
+            first = Login(
+                id=rid, v=PROTOCOL_VERSION, username=self.username, password=self._password
+            )
+        else:
+            raise SessionError(
+                ErrorCode.BAD_CREDENTIALS, "no token and no password to sign in with"
+            )
+        await ws.send(encode(first).decode())
+        welcome = await self._await_welcome(ws, rid)
+        if welcome is None and isinstance(first, Resume) and self._password is not None:
+            # The token was revoked or expired: fall back to the password once.
+            self.token = None
+            await self._sign_in(ws)
+            return
+        if welcome is None:
+            raise SessionError(ErrorCode.NOT_AUTHENTICATED, "the session ended: sign in again")
+        self.token = welcome.token
+        self.person_id = welcome.person_id
+
+    async def _await_welcome(self, ws: ClientConnection, rid: int) -> Welcome | None:
+        snapshot_seen = False
+        welcome: Welcome | None = None
+        while not snapshot_seen:
+            message = decode_server(await ws.recv())
+            if isinstance(message, Error) and message.id == rid:
+                if message.code in (ErrorCode.NOT_AUTHENTICATED, ErrorCode.TOKEN_EXPIRED):
+                    return None
+                raise SessionError(message.code, message.message)
+            if isinstance(message, Welcome):
+                welcome = message
+            elif isinstance(message, Snapshot):
+                snapshot_seen = True
+                await self._dispatch(message)
+        return welcome
+
+    async def _read(self, ws: ClientConnection) -> None:
+        self._set_status(Status.ONLINE)
+        self._online.set()
+        self._settle_first(None)
+        await self._restore()
+        async for frame in ws:
+            await self._dispatch(decode_server(frame))
+
+    async def _restore(self) -> None:
+        """After a reconnect, put back the room and status the server no longer has."""
+        if self.person_id is None:
+            return
+        mine = self.state.presence_of(self.person_id)
+        changes = {k: v for k, v in self._wanted_presence.items() if getattr(mine, k) != v}
+        if changes:
+            self._spawn(self._quiet(SetPresence(id=self._next_id(), **changes)))
+        if self._wanted_room is not None and mine.room_id != self._wanted_room:
+            self._spawn(self._quiet(JoinRoom(id=self._next_id(), room_id=self._wanted_room)))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _quiet(self, request: Request) -> None:
+        try:
+            await self._request(request)
+        except SessionError as exc:
+            log.info("could not restore after reconnect: %s", exc)
+            if isinstance(request, JoinRoom):
+                self._wanted_room = None
+
+    async def _dispatch(self, message: ServerMessage) -> None:
+        match message:
+            case Snapshot():
+                self.mirror.load(message)
+            case Welcome() | Ok() | Error() | Pong() | AuditEntries():
+                future = self._pending.pop(message.id, None) if message.id is not None else None
+                if future is not None and not future.done():
+                    future.set_result(message)
+                elif isinstance(message, Error):
+                    self.last_error = SessionError(message.code, message.message)
+            case _:
+                if not self.mirror.receive(message) and self._ws is not None:
+                    self._spawn(self._quiet(Sync(id=self._next_id())))
+                self._track_room(message)
+        for listener in list(self._listeners):
+            try:
+                listener(message)
+            except Exception:
+                log.exception("session listener failed")
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _track_room(self, event: Event) -> None:
+        # Moves the server made for us (an admitted knock, an accepted tap) are wanted too.
+        if isinstance(event, PresenceChanged) and event.person_id == self.person_id:
+            self._wanted_room = self.state.room_of(self.person_id)
+
+    def _set_status(self, status: Status) -> None:
+        if status == self.status:
+            return
+        self.status = status
+        for listener in list(self._status_listeners):
+            try:
+                listener(status)
+            except Exception:
+                log.exception("status listener failed")
+
+    def _settle_first(self, error: BaseException | None) -> None:
+        if self._first.done():
+            return
+        if error is None:
+            self._first.set_result(None)
+        else:
+            self._first.set_exception(error)
+
+    def _fail_pending(self, error: SessionError) -> None:
+        pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(error)
+
+    def _next_id(self) -> int:
+        self._ids += 1
+        return self._ids
+
+    # ------------------------------------------------------------ requests
+
+    async def _request(self, request: Request) -> ServerMessage:
+        ws = self._ws
+        if ws is None or self.status is not Status.ONLINE:
+            raise NotSent(f"not sent: the session is {self.status.value}")
+        future: asyncio.Future[ServerMessage] = asyncio.get_running_loop().create_future()
+        self._pending[request.id] = future
+        try:
+            await ws.send(encode(request).decode())
+        except ConnectionClosed as exc:
+            self._pending.pop(request.id, None)
+            raise NotSent() from exc
+        try:
+            async with asyncio.timeout(self._request_timeout):
+                reply = await future
+        except TimeoutError:
+            self._pending.pop(request.id, None)
+            raise SessionError("timeout", "the server did not answer in time") from None
+        if isinstance(reply, Error):
+            raise SessionError(reply.code, reply.message)
+        return reply
+
+    async def _ok(self, request: Request) -> str | None:
+        reply = await self._request(request)
+        assert isinstance(reply, Ok), reply
+        return reply.ref
+
+    async def ping(self) -> float:
+        reply = await self._request(Ping(id=self._next_id()))
+        assert isinstance(reply, Pong)
+        return reply.server_time
+
+    async def sync(self) -> None:
+        await self._ok(Sync(id=self._next_id()))
+
+    async def set_presence(
+        self,
+        *,
+        availability: Availability | None = None,
+        status_text: str | None = None,
+        location: Location | msgspec.UnsetType | None = msgspec.UNSET,
+    ) -> None:
+        fields: dict[str, Any] = {}
+        if availability is not None:
+            fields["availability"] = availability
+        if status_text is not None:
+            fields["status_text"] = status_text
+        if not isinstance(location, msgspec.UnsetType):
+            fields["location"] = location
+        await self._ok(SetPresence(id=self._next_id(), **fields))
+        self._wanted_presence.update(fields)
+
+    async def join(self, room_id: str) -> None:
+        await self._ok(JoinRoom(id=self._next_id(), room_id=room_id))
+        self._wanted_room = room_id
+
+    async def leave(self) -> None:
+        await self._ok(LeaveRoom(id=self._next_id()))
+        self._wanted_room = None
+
+    async def lock(self, room_id: str, locked: bool = True) -> None:
+        await self._ok(LockRoom(id=self._next_id(), room_id=room_id, locked=locked))
+
+    async def knock(self, room_id: str, message: str = "") -> str:
+        ref = await self._ok(KnockOn(id=self._next_id(), room_id=room_id, message=message))
+        assert ref is not None
+        return ref
+
+    async def answer_knock(self, knock_id: str, admit: bool) -> None:
+        await self._ok(AnswerKnock(id=self._next_id(), knock_id=knock_id, admit=admit))
+
+    async def tap(self, person_id: str, message: str = "") -> str:
+        ref = await self._ok(TapPerson(id=self._next_id(), person_id=person_id, message=message))
+        assert ref is not None
+        return ref
+
+    async def answer_tap(self, tap_id: str, accept: bool) -> None:
+        await self._ok(AnswerTap(id=self._next_id(), tap_id=tap_id, accept=accept))
+
+    async def chat(self, text: str) -> None:
+        await self._ok(SendChat(id=self._next_id(), text=text))
+
+    async def check_in(
+        self, location: Location, *, half_day: HalfDay | None = None, plan: str = ""
+    ) -> str:
+        ref = await self._ok(
+            StartCheckIn(id=self._next_id(), location=location, half_day=half_day, plan=plan)
+        )
+        assert ref is not None
+        return ref
+
+    async def check_out(self, report: str = "") -> None:
+        await self._ok(EndCheckIn(id=self._next_id(), report=report))
+
+    async def audit(self, limit: int = 100) -> list[AuditEntry]:
+        reply = await self._request(ListAudit(id=self._next_id(), limit=limit))
+        assert isinstance(reply, AuditEntries)
+        return reply.entries
+
+    async def send_raw(self, frame: str | bytes) -> None:
+        """Send a frame as it is (for tests of the server's defences)."""
+        if self._ws is None:
+            raise NotSent()
+        await self._ws.send(frame)
+
+
+async def _main(url: str, username: str, password: str) -> None:
+    """Sign in and print the office and what happens in it, until Ctrl+C."""
+    session = Session(url, username=username, password=password)
+    await session.connect()
+    st = session.state
+    print(f"signed in as {session.person_id}; {len(st.people)} people, {len(st.rooms)} rooms")
+    for room in st.rooms.values():
+        names = ", ".join(st.people[p].display_name for p in sorted(st.occupants_of(room.id)))
+        lock = " (locked)" if room.locked else ""
+        print(f"  {room.name}{lock} {len(st.occupants_of(room.id))}/{room.capacity} {names}")
+    session.add_listener(lambda m: print(type(m).__name__, encode(m).decode()))
+    session.add_status_listener(lambda s: print("status:", s.value))
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 4:
+        print("usage: python -m client.session URL USERNAME PASSWORD", file=sys.stderr)
+        raise SystemExit(2)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_main(*sys.argv[1:4]))

@@ -1,0 +1,436 @@
+"""The presence server: a WebSocket endpoint around the office state machine.
+
+One asyncio process. Each connection signs in (password or token), receives a welcome
+and a snapshot, then sends requests and receives replies and events. The office core
+decides; this layer authenticates, persists what must last, and fans events out.
+HTTP `GET /healthz` and `GET /metrics` share the port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from rooms.errors import ErrorCode, OfficeError
+from rooms.office import Office
+from rooms.people import Person, Role
+from rooms.protocol import (
+    PROTOCOL_VERSION,
+    AuditEntries,
+    Error,
+    ListAudit,
+    Login,
+    Logout,
+    OfficeRequest,
+    Ok,
+    Ping,
+    Pong,
+    ProtocolError,
+    Resume,
+    Sync,
+    Welcome,
+    decode_request,
+)
+from rooms.protocol import (
+    Request as ClientRequest,
+)
+from server.config import ServerConfig
+from server.hub import Hub
+from server.metrics import Metrics
+from server.passwords import hash_password_async, needs_rehash, verify_password_async
+from server.ratelimit import TokenBucket
+from server.storage import StorageError, Store
+from server.tokens import new_token, token_hash
+
+log = logging.getLogger("yoriai.server")
+
+CLOSE_POLICY = 1008
+CLOSE_TRY_LATER = 1013
+
+
+@dataclass(slots=True)
+class _Client:
+    conn: ServerConnection
+    bucket: TokenBucket
+    person_id: str | None = None
+    token_hash: str | None = None
+    signed_out: bool = False
+    refused: int = 0
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+
+class YoriaiServer:
+    def __init__(self, config: ServerConfig, store: Store) -> None:
+        self.config = config
+        self.store = store
+        self.office = Office(config.rules)
+        self.metrics = Metrics()
+        self.hub = Hub(self.metrics)
+        # decide -> persist -> commit -> deliver runs under this lock, so the office is
+        # never changed between a decision and its commit, and seq order is send order.
+        self._lock = asyncio.Lock()
+        self._server: Server | None = None
+        self._background: list[asyncio.Task[None]] = []
+        self._data_version = 0
+        self.started = time.time()
+
+    @classmethod
+    async def open(cls, config: ServerConfig) -> YoriaiServer:
+        store = await Store.open(config.db_path)
+        server = cls(config, store)
+        server.office.load(
+            await store.people(),
+            await store.rooms(),
+            await store.sites(),
+            await store.open_checkins(),
+        )
+        server._data_version = await store.data_version()
+        return server
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> tuple[str, int]:
+        limits = self.config.limits
+        self._server = await serve(
+            self._handle,
+            self.config.host,
+            self.config.port,
+            ssl=self.config.ssl_context(),
+            process_request=self._process_request,
+            max_size=limits.max_frame_bytes,
+            compression=None,  # per-message deflate would compress once per client
+            ping_interval=20,
+            ping_timeout=20,
+            server_header="Yoriai",
+        )
+        self._background = [
+            asyncio.create_task(self._ticker(), name="office-tick"),
+            asyncio.create_task(self._watch_directory(), name="directory-watch"),
+        ]
+        sock = next(iter(self._server.sockets))
+        host, port = sock.getsockname()[:2]
+        log.info("serving on %s:%s (db %s)", host, port, self.config.db_path)
+        return host, port
+
+    async def serve_forever(self) -> None:
+        assert self._server is not None
+        await self._server.serve_forever()
+
+    async def close(self) -> None:
+        for task in self._background:
+            task.cancel()
+        for task in self._background:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._server is not None:
+            self._server.close(close_connections=True)
+            await self._server.wait_closed()
+        await self.store.close()
+
+    # ------------------------------------------------------------ HTTP
+
+    async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
+        path = request.path.split("?", 1)[0]
+        if path == "/healthz":
+            try:
+                await self.store.ping()
+            except StorageError as exc:
+                return _json(
+                    http.HTTPStatus.SERVICE_UNAVAILABLE, {"status": "fail", "db": str(exc)}
+                )
+            body = {
+                "status": "ok",
+                "protocol": PROTOCOL_VERSION,
+                "connections": len(self.hub.connections),
+                "online": self.hub.online(),
+                "uptime_s": round(time.time() - self.started, 1),
+            }
+            return _json(http.HTTPStatus.OK, body)
+        if path == "/metrics":
+            return Response(
+                200,
+                "OK",
+                Headers([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
+                self.metrics.render(),
+            )
+        return None
+
+    # ------------------------------------------------------------ WebSocket
+
+    async def _handle(self, conn: ServerConnection) -> None:
+        limits = self.config.limits
+        client = _Client(conn, TokenBucket(limits.rate_per_s, limits.burst))
+        self.metrics.connections.inc()
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(limits.sign_in_timeout_s, self._sign_in_timeout, client)
+        try:
+            async for frame in conn:
+                if not client.bucket.take(time.monotonic()):
+                    client.refused += 1
+                    if client.refused >= limits.abuse_threshold:
+                        await conn.close(CLOSE_POLICY, "too many requests")
+                        break
+                    self._error(client, None, ErrorCode.RATE_LIMITED, "slow down: request refused")
+                    continue
+                try:
+                    request = decode_request(frame)
+                except ProtocolError as exc:
+                    self._error(client, exc.request_id, exc.code, exc.message)
+                    continue
+                started = time.perf_counter()
+                self.metrics.requests.labels(request.__struct_config__.tag).inc()
+                try:
+                    await self._dispatch(client, request)
+                except StorageError as exc:
+                    log.warning("storage failed: %s", exc)
+                    self._error(
+                        client,
+                        request.id,
+                        ErrorCode.STORAGE_UNAVAILABLE,
+                        "the server cannot save right now; try again shortly",
+                    )
+                except Exception:
+                    log.exception("request %r failed", request.__struct_config__.tag)
+                    self._error(client, request.id, ErrorCode.INTERNAL, "internal server error")
+                self.metrics.latency.observe(time.perf_counter() - started)
+                if client.signed_out:
+                    await conn.close(1000, "signed out")
+                    break
+        except ConnectionClosed:
+            pass
+        finally:
+            timer.cancel()
+            self.metrics.connections.dec()
+            await self._detach(client)
+
+    def _sign_in_timeout(self, client: _Client) -> None:
+        if client.person_id is None:
+            task = asyncio.get_running_loop().create_task(
+                client.conn.close(CLOSE_POLICY, "sign in first")
+            )
+            client.tasks.add(task)
+            task.add_done_callback(client.tasks.discard)
+
+    def _error(self, client: _Client, rid: int | None, code: ErrorCode, message: str) -> None:
+        self.metrics.errors.labels(code.value).inc()
+        self.hub.send(client.conn, Error(id=rid, code=code, message=message))
+
+    async def _dispatch(self, client: _Client, request: ClientRequest) -> None:
+        match request:
+            case Login() | Resume():
+                await self._sign_in(client, request)
+            case Ping(id=rid):
+                self.hub.send(client.conn, Pong(id=rid, server_time=time.time()))
+            case _ if client.person_id is None:
+                self._error(client, request.id, ErrorCode.NOT_AUTHENTICATED, "sign in first")
+            case Sync(id=rid):
+                self.hub.send(client.conn, self.office.snapshot(client.person_id))
+                self.hub.send(client.conn, Ok(id=rid))
+            case Logout(id=rid):
+                if client.token_hash is not None:
+                    await self.store.revoke_session(client.token_hash)
+                self.hub.send(client.conn, Ok(id=rid))
+                client.signed_out = True
+                await self._detach(client)
+            case ListAudit(id=rid, limit=limit):
+                person = self.office.state.people.get(client.person_id)
+                if person is None or not person.role.at_least(Role.ADMIN):
+                    self._error(
+                        client, rid, ErrorCode.FORBIDDEN, "only administrators read the audit log"
+                    )
+                    return
+                entries = await self.store.audit_entries(limit)
+                self.hub.send(client.conn, AuditEntries(id=rid, entries=entries))
+            case _:
+                await self._office_request(client, client.person_id, request)
+
+    async def _office_request(self, client: _Client, actor: str, request: OfficeRequest) -> None:
+        now = time.time()
+        async with self._lock:
+            try:
+                outcome = self.office.decide(actor, request, now)
+            except OfficeError as exc:
+                self._error(client, request.id, exc.code, exc.message)
+                return
+            if outcome.effects:
+                await self.store.apply(outcome.effects, now)
+            self.hub.deliver(self.office.commit(outcome))
+        self.hub.send(client.conn, Ok(id=request.id, ref=outcome.ref))
+
+    # ------------------------------------------------------------ signing in
+
+    async def _sign_in(self, client: _Client, request: Login | Resume) -> None:
+        if client.person_id is not None:
+            self._error(client, request.id, ErrorCode.CONFLICT, "already signed in")
+            return
+        if request.v != PROTOCOL_VERSION:
+            self._error(
+                client,
+                request.id,
+                ErrorCode.UNSUPPORTED_VERSION,
+                f"this server speaks protocol {PROTOCOL_VERSION}, not {request.v}: update Yoriai",
+            )
+            return
+        now = time.time()
+        if isinstance(request, Login):
+            person = await self._check_password(client, request)
+            if person is None:
+                return
+            token = new_token()
+            client.token_hash = token_hash(token)
+            await self.store.add_session(client.token_hash, person.id, now, self.config.token_ttl_s)
+            expires = now + self.config.token_ttl_s
+        else:
+            found = await self._check_token(client, request, now)
+            if found is None:
+                return
+            person, expires = found
+            token = request.token
+        self.metrics.logins.labels("ok").inc()
+        await self._attach(client, person, token, expires, request.id)
+
+    async def _check_password(self, client: _Client, request: Login) -> Person | None:
+        creds = await self.store.credentials(request.username)
+        ok = await verify_password_async(creds.password_hash if creds else None, request.password)
+        if creds is None or not ok:
+            self.metrics.logins.labels("bad_credentials").inc()
+            self._error(
+                client, request.id, ErrorCode.BAD_CREDENTIALS, "wrong user name or password"
+            )
+            return None
+        if creds.disabled:
+            self.metrics.logins.labels("disabled").inc()
+            self._error(client, request.id, ErrorCode.ACCOUNT_DISABLED, "this account is disabled")
+            return None
+        if needs_rehash(creds.password_hash):
+            await self.store.set_password(
+                creds.person.id, await hash_password_async(request.password)
+            )
+        return creds.person
+
+    async def _check_token(
+        self, client: _Client, request: Resume, now: float
+    ) -> tuple[Person, float] | None:
+        session = await self.store.session(token_hash(request.token))
+        if session is None:
+            self.metrics.logins.labels("bad_token").inc()
+            self._error(
+                client,
+                request.id,
+                ErrorCode.NOT_AUTHENTICATED,
+                "this session has ended: sign in again",
+            )
+            return None
+        person_id, expires = session
+        if expires < now:
+            await self.store.revoke_session(token_hash(request.token))
+            self._error(
+                client, request.id, ErrorCode.TOKEN_EXPIRED, "the session expired: sign in again"
+            )
+            return None
+        creds = await self.store.credentials(person_id)
+        if creds is None or creds.disabled:
+            self._error(client, request.id, ErrorCode.ACCOUNT_DISABLED, "this account is disabled")
+            return None
+        client.token_hash = token_hash(request.token)
+        return creds.person, expires
+
+    async def _attach(
+        self, client: _Client, person: Person, token: str, expires: float, rid: int
+    ) -> None:
+        now = time.time()
+        async with self._lock:
+            deliveries = []
+            if self.office.state.people.get(person.id) != person:
+                deliveries += self.office.commit(self.office.upsert_person(person))
+            client.person_id = person.id
+            if self.hub.add(person.id, client.conn):
+                deliveries += self.office.commit(self.office.connect(person.id, now))
+            self.hub.deliver(deliveries)
+            welcome = Welcome(
+                id=rid,
+                protocol=PROTOCOL_VERSION,
+                person_id=person.id,
+                token=token,
+                expires_at=expires,
+            )
+            self.hub.send(client.conn, welcome)
+            self.hub.send(client.conn, self.office.snapshot(person.id))
+
+    async def _detach(self, client: _Client) -> None:
+        pid = client.person_id
+        if pid is None:
+            return
+        client.person_id = None
+        async with self._lock:
+            if self.hub.remove(pid, client.conn):
+                outcome = self.office.disconnect(pid, time.time(), signed_out=client.signed_out)
+                self.hub.deliver(self.office.commit(outcome))
+
+    # ------------------------------------------------------------ background
+
+    async def _ticker(self) -> None:
+        limits = self.config.limits
+        while True:
+            await asyncio.sleep(self.config.tick_s)
+            async with self._lock:
+                self.hub.deliver(self.office.commit(self.office.tick(time.time())))
+            for conn in self.hub.connections:
+                transport = conn.transport
+                if transport is not None and (
+                    transport.get_write_buffer_size() > limits.max_backlog_bytes
+                ):
+                    log.warning("closing a connection that does not read")
+                    transport.abort()
+
+    async def _watch_directory(self) -> None:
+        """Pick up what the admin CLI changed in the database while we run."""
+        while True:
+            await asyncio.sleep(self.config.directory_poll_s)
+            try:
+                version = await self.store.data_version()
+                if version == self._data_version:
+                    continue
+                self._data_version = version
+                people = await self.store.people()
+                rooms = await self.store.rooms()
+                sites = await self.store.sites()
+            except StorageError as exc:
+                log.warning("cannot read the directory: %s", exc)
+                continue
+            async with self._lock:
+                known = set(self.office.state.people)
+                outcome = self.office.sync_directory(people, rooms, sites, time.time())
+                self.hub.deliver(self.office.commit(outcome))
+            # People removed or disabled lose their connections too.
+            for pid in known - {p.id for p in people}:
+                for conn in self.hub.connections_of(pid):
+                    await conn.close(CLOSE_POLICY, "account disabled")
+
+
+def _json(status: http.HTTPStatus, body: object) -> Response:
+    return Response(
+        status.value,
+        status.phrase,
+        Headers([("Content-Type", "application/json")]),
+        json.dumps(body).encode(),
+    )
+
+
+async def run(config: ServerConfig) -> None:
+    server = await YoriaiServer.open(config)
+    try:
+        await server.start()
+        await server.serve_forever()
+    finally:
+        await server.close()

@@ -1,0 +1,280 @@
+"""`yoriai-server`: run the presence server and administer its directory."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from rooms.office import valid_ident
+from rooms.people import Person, Role
+from rooms.room import Access, Room
+from rooms.site import Site
+from server.config import DEFAULT_PORT, ServerConfig, default_db_path
+from server.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_ROOMS, DEMO_SITES
+from server.passwords import MIN_PASSWORD_LENGTH, hash_password
+from server.storage import StorageError, Store
+
+
+class CliError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="yoriai-server", description=__doc__)
+    p.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"database file (default: $YORIAI_DB or {default_db_path()})",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", help="create (or upgrade) the database")
+    init.add_argument("--demo", action="store_true", help="fill it with the demo office")
+
+    serve = sub.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--tls-cert", type=Path, help="PEM certificate chain, to serve wss://")
+    serve.add_argument("--tls-key", type=Path, help="PEM private key for --tls-cert")
+    serve.add_argument("--log-level", default="INFO")
+
+    demo = sub.add_parser("demo", help="create the demo office if needed and serve it locally")
+    demo.add_argument("--port", type=int, default=DEFAULT_PORT)
+
+    user = sub.add_parser("user", help="manage people").add_subparsers(dest="action", required=True)
+    add = user.add_parser("add", help="add a person")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="display name")
+    add.add_argument("--team", default="")
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.MEMBER.value)
+    add.add_argument("--language", default="ja")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    passwd = user.add_parser("passwd", help="set a person's password")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-stdin", action="store_true")
+    for verb in ("disable", "enable"):
+        user.add_parser(verb, help=f"{verb} a person's account").add_argument("username")
+    user.add_parser("list", help="list people")
+
+    room = sub.add_parser("room", help="manage rooms").add_subparsers(dest="action", required=True)
+    radd = room.add_parser("add", help="add a room")
+    radd.add_argument("id")
+    radd.add_argument("--name", required=True)
+    radd.add_argument("--capacity", type=int, default=10)
+    radd.add_argument("--private", metavar="MEMBERS", help="comma-separated members")
+    radd.add_argument("--locked", action="store_true")
+    room.add_parser("remove", help="remove a room").add_argument("id")
+    room.add_parser("list", help="list rooms")
+
+    site = sub.add_parser("site", help="manage satellite sites").add_subparsers(
+        dest="action", required=True
+    )
+    sadd = site.add_parser("add", help="add a site")
+    sadd.add_argument("id")
+    sadd.add_argument("--name", required=True)
+    sadd.add_argument("--region", default="")
+    sadd.add_argument("--seats", type=int, default=0)
+    site.add_parser("remove", help="remove a site").add_argument("id")
+    site.add_parser("list", help="list sites")
+    return p
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise CliError("the passwords differ")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise CliError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
+def _ident(value: str, what: str) -> str:
+    if not valid_ident(value):
+        raise CliError(f"a {what} id is 1-64 letters, digits, '-', '_' or '.'")
+    return value
+
+
+async def create_demo(store: Store) -> bool:
+    """Fill an empty database with the demo office. False if it already has people."""
+    if await store.people(include_disabled=True):
+        return False
+    digest = hash_password(DEMO_PASSWORD)
+    await store.add_people((p, digest) for p in DEMO_PEOPLE)
+    for room in DEMO_ROOMS:
+        await store.save_room(room)
+    for site in DEMO_SITES:
+        await store.save_site(site)
+    await store.audit(time.time(), "yoriai-server", "init.demo")
+    return True
+
+
+def print_demo_credentials(url: str) -> None:
+    print(f"\nYoriai demo office at {url}")
+    print(f"Every demo person's password is: {DEMO_PASSWORD}")
+    for p in DEMO_PEOPLE:
+        print(f"  {p.id:<8} {p.role.value:<8} {p.team:<8} {p.display_name}")
+
+
+async def _admin(args: argparse.Namespace, db: Path) -> int:
+    store = await Store.open(db)
+    try:
+        return await _admin_with(store, args)
+    finally:
+        await store.close()
+
+
+async def _admin_with(store: Store, args: argparse.Namespace) -> int:
+    now = time.time()
+    if args.command == "init":
+        print(f"database {store.path} at schema {await store.schema_version()}")
+        if args.demo:
+            if await create_demo(store):
+                print_demo_credentials(f"ws://127.0.0.1:{DEFAULT_PORT}")
+            else:
+                print("the database already has people; the demo office was not added")
+        return 0
+    if args.command == "user":
+        if args.action == "list":
+            for p in await store.people(include_disabled=True):
+                creds = await store.credentials(p.id)
+                state = " (disabled)" if creds and creds.disabled else ""
+                print(f"{p.id}\t{p.role.value}\t{p.team}\t{p.language}\t{p.display_name}{state}")
+            return 0
+        if args.action == "add":
+            person = Person(
+                id=_ident(args.username, "user"),
+                display_name=args.name,
+                team=args.team,
+                role=Role(args.role),
+                language=args.language,
+            )
+            if await store.credentials(person.id) is not None:
+                raise CliError(f"{person.id} exists already")
+            await store.add_person(person, hash_password(_read_password(args.password_stdin)))
+        elif args.action == "passwd":
+            digest = hash_password(_read_password(args.password_stdin))
+            if not await store.set_password(args.username, digest):
+                raise CliError(f"no such user: {args.username}")
+            await store.revoke_sessions_of(args.username)
+        elif not await store.set_disabled(args.username, args.action == "disable"):
+            raise CliError(f"no such user: {args.username}")
+        await store.audit(now, "yoriai-server", f"user.{args.action}", args.username)
+        print(f"{args.action}: {args.username}")
+        return 0
+    if args.command == "room":
+        if args.action == "list":
+            for r in await store.rooms():
+                flags = [r.access.value] + (["locked"] if r.locked else [])
+                print(f"{r.id}\t{r.capacity}\t{','.join(flags)}\t{r.name}")
+            return 0
+        if args.action == "add":
+            if not 1 <= args.capacity <= 500:
+                raise CliError("capacity is 1-500")
+            members = frozenset(m.strip() for m in (args.private or "").split(",") if m.strip())
+            await store.save_room(
+                Room(
+                    id=_ident(args.id, "room"),
+                    name=args.name,
+                    capacity=args.capacity,
+                    access=Access.PRIVATE if args.private is not None else Access.OPEN,
+                    locked=args.locked,
+                    members=members,
+                )
+            )
+        elif not await store.delete_room(args.id):
+            raise CliError(f"no such room: {args.id}")
+        await store.audit(now, "yoriai-server", f"room.{args.action}", args.id)
+        print(f"room {args.action}: {args.id}")
+        return 0
+    if args.command == "site":
+        if args.action == "list":
+            for s in await store.sites():
+                print(f"{s.id}\t{s.seats}\t{s.region}\t{s.name}")
+            return 0
+        if args.action == "add":
+            site = Site(
+                id=_ident(args.id, "site"), name=args.name, region=args.region, seats=args.seats
+            )
+            await store.save_site(site)
+        elif not await store.delete_site(args.id):
+            raise CliError(f"no such site: {args.id}")
+        await store.audit(now, "yoriai-server", f"site.{args.action}", args.id)
+        print(f"site {args.action}: {args.id}")
+        return 0
+    raise CliError(f"unknown command {args.command}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from server.app import run
+
+    args = _parser().parse_args(argv)
+    db: Path = args.db or default_db_path()
+    try:
+        if args.command == "serve":
+            logging.basicConfig(
+                level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s"
+            )
+            # One line per connection drowns the log of a busy office.
+            logging.getLogger("websockets").setLevel(logging.WARNING)
+            if (args.tls_cert is None) != (args.tls_key is None):
+                raise CliError("--tls-cert and --tls-key go together")
+            config = ServerConfig(
+                host=args.host,
+                port=args.port,
+                db_path=db,
+                tls_cert=args.tls_cert,
+                tls_key=args.tls_key,
+            )
+            asyncio.run(run(config))
+            return 0
+        if args.command == "demo":
+            logging.basicConfig(level="INFO", format="%(asctime)s %(name)s %(message)s")
+            logging.getLogger("websockets").setLevel(logging.WARNING)
+            if args.db is None and "YORIAI_DB" not in os.environ:
+                db = db.with_name("demo.db")
+            asyncio.run(_demo(db, args.port))
+            return 0
+        return asyncio.run(_admin(args, db))
+    except CliError as exc:
+        print(f"yoriai-server: {exc}", file=sys.stderr)
+        return 2
+    except StorageError as exc:
+        print(f"yoriai-server: database error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _demo(db: Path, port: int) -> None:
+    from server.app import YoriaiServer
+
+    store = await Store.open(db)
+    await create_demo(store)
+    await store.close()
+    server = await YoriaiServer.open(ServerConfig(port=port, db_path=db))
+    try:
+        host, bound = await server.start()
+        print_demo_credentials(f"ws://{host}:{bound}")
+        print(f"\nDatabase: {db}")
+        print(f"Health:   http://{host}:{bound}/healthz   Metrics: http://{host}:{bound}/metrics")
+        print("Connect with the headless session, for example:")
+        print(f"  python -m client.session ws://{host}:{bound} yui {DEMO_PASSWORD}")
+        print("Press Ctrl+C to stop.", flush=True)
+        await server.serve_forever()
+    finally:
+        await server.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
