@@ -28,6 +28,8 @@ from rooms.protocol import (
     AnswerTap,
     AuditEntries,
     AuditEntry,
+    CreateRoom,
+    DeleteRoom,
     EndCheckIn,
     Error,
     Event,
@@ -44,6 +46,7 @@ from rooms.protocol import (
     PresenceChanged,
     Request,
     Resume,
+    RoomSpec,
     SendChat,
     ServerMessage,
     SetPresence,
@@ -457,6 +460,12 @@ class Session:
 
     async def check_out(self, report: str = "") -> None:
         await self._ok(EndCheckIn(id=self._next_id(), report=report))
+
+    async def create_room(self, room: RoomSpec) -> None:
+        await self._ok(CreateRoom(id=self._next_id(), room=room))
+
+    async def delete_room(self, room_id: str) -> None:
+        await self._ok(DeleteRoom(id=self._next_id(), room_id=room_id))
 
     async def audit(self, limit: int = 100) -> list[AuditEntry]:
         reply = await self._request(ListAudit(id=self._next_id(), limit=limit))

@@ -353,10 +353,12 @@ class YoriaiServer:
             deliveries = []
             if self.office.state.people.get(person.id) != person:
                 deliveries += self.office.commit(self.office.upsert_person(person))
-            client.person_id = person.id
-            if self.hub.add(person.id, client.conn):
+            if not self.hub.connections_of(person.id):
                 deliveries += self.office.commit(self.office.connect(person.id, now))
+            # Others hear of the arrival; the newcomer's snapshot already includes it.
             self.hub.deliver(deliveries)
+            client.person_id = person.id
+            self.hub.add(person.id, client.conn)
             welcome = Welcome(
                 id=rid,
                 protocol=PROTOCOL_VERSION,

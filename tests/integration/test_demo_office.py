@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from client.session import Session, SessionError
+from client.session import SessionError
 from rooms.errors import ErrorCode
 from rooms.knock import Resolution
 from rooms.presence import Availability, Link, Location, LocationKind
