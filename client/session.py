@@ -153,7 +153,7 @@ class Session:
         return None if self.person_id is None else self.state.room_of(self.person_id)
 
     async def wait_until(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
-        """Wait until the predicate holds; it is checked after every message received."""
+        """Wait until the predicate holds; checked after every message and status change."""
         async with asyncio.timeout(within), self._changed:
             await self._changed.wait_for(predicate)
 
@@ -330,8 +330,7 @@ class Session:
                 listener(message)
             except Exception:
                 log.exception("session listener failed")
-        async with self._changed:
-            self._changed.notify_all()
+        await self._notify()
 
     def _track_room(self, event: Event) -> None:
         # Moves the server made for us (an admitted knock, an accepted tap) are wanted too.
@@ -347,6 +346,11 @@ class Session:
                 listener(status)
             except Exception:
                 log.exception("status listener failed")
+        self._spawn(self._notify())
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
 
     def _settle_first(self, error: BaseException | None) -> None:
         if self._first.done():

@@ -111,6 +111,7 @@ class YoriaiServer:
             compression=None,  # per-message deflate would compress once per client
             ping_interval=20,
             ping_timeout=20,
+            close_timeout=limits.close_timeout_s,
             server_header="Yoriai",
         )
         self._background = [

@@ -30,6 +30,9 @@ class Limits:
     # After this many refused requests the connection is closed (1008) as abusive.
     abuse_threshold: int = 200
     sign_in_timeout_s: float = 15.0
+    # How long a closing handshake may take before the socket is just dropped; an
+    # abusive client that floods us never reads our close frame.
+    close_timeout_s: float = 3.0
     # A client that reads nothing while this much queues up for it is cut off (1013).
     max_backlog_bytes: int = 8 * 1024 * 1024
 

@@ -7,6 +7,7 @@ power cut alike.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ class Store:
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self._db = db
         self.path = path
+        # One connection serves every coroutine: writes must not interleave in a transaction.
+        self._write_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str | Path) -> Self:
@@ -105,14 +108,15 @@ class Store:
     async def _write(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> None:
         """Run statements in one transaction: all of them land, or none."""
         try:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for sql, params in statements:
-                    await self._db.execute(sql, params)
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-            await self._db.execute("COMMIT")
+            async with self._write_lock:
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for sql, params in statements:
+                        await self._db.execute(sql, params)
+                except BaseException:
+                    await self._db.execute("ROLLBACK")
+                    raise
+                await self._db.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
             raise StorageError(f"conflict: {exc}") from exc
         except sqlite3.Error as exc:
@@ -181,7 +185,8 @@ class Store:
 
     async def _update(self, sql: str, params: Sequence[Any]) -> bool:
         try:
-            cur = await self._db.execute(sql, params)
+            async with self._write_lock:
+                cur = await self._db.execute(sql, params)
         except sqlite3.Error as exc:
             raise StorageError(str(exc)) from exc
         return cur.rowcount > 0

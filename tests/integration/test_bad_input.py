@@ -165,7 +165,9 @@ async def test_role_forbids_admin_requests_for_members(office: Office) -> None:
 async def test_a_flood_is_rate_limited_then_cut_off(
     start_office: Callable[..., Awaitable[Office]],
 ) -> None:
-    office = await start_office(limits=Limits(rate_per_s=5, burst=10, abuse_threshold=30))
+    office = await start_office(
+        limits=Limits(rate_per_s=5, burst=10, abuse_threshold=30, close_timeout_s=0.5)
+    )
     ws = await connect(office.url, proxy=None, compression=None)
     await signed_in(ws)
     other = await office.session("kenji")
