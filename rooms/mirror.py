@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rooms.protocol import Event, Snapshot, StateEvent
+from rooms.protocol import Event, PresenceChanged, Snapshot, StateEvent
 from rooms.state import OfficeState
 
 _STATE_EVENTS = StateEvent.__args__
@@ -30,4 +30,17 @@ class Mirror:
                 self.synced = False
                 return False
         self.state.apply(event)
+        if isinstance(event, PresenceChanged) and event.person_id == self.me:
+            self._forget_knocks_elsewhere()
         return True
+
+    def _forget_knocks_elsewhere(self) -> None:
+        """Drop knocks on doors I am no longer behind (but not my own knock).
+
+        A knock's resolution goes to whoever is in the room when it ends; having left,
+        I would never hear of it and would keep showing a knock I cannot answer.
+        """
+        here = self.state.room_of(self.me) if self.me is not None else None
+        for knock_id, knock in list(self.state.knocks.items()):
+            if knock.room_id != here and knock.person_id != self.me:
+                del self.state.knocks[knock_id]

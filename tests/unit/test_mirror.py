@@ -174,3 +174,33 @@ def test_notifications_apply_without_touching_seq() -> None:
     assert mirror.receive(delivery.event)
     assert mirror.state.knocks == h.state.knocks
     assert mirror.state.seq == seq
+
+
+def test_a_knock_is_forgotten_by_someone_who_leaves_the_room() -> None:
+    # The knock's resolution goes to the people in the room when it is resolved; one who
+    # left before then would otherwise keep showing a knock nobody can answer.
+    h = Harness()
+    h.connect("ken", "yui", "sora")
+    h.do("ken", JoinRoom(id=1, room_id="focus"))
+    h.do("yui", JoinRoom(id=1, room_id="focus"))
+    h.do("ken", LockRoom(id=1, room_id="focus", locked=True))
+    kens, soras = Mirror(), Mirror()
+    kens.load(h.office.snapshot("ken"))
+    soras.load(h.office.snapshot("sora"))
+    log: list[Delivery] = []
+    knock_id = h.office.decide("sora", KnockOn(id=1, room_id="focus"), T0)
+    log += h.office.commit(knock_id)
+    log += h.office.commit(h.office.decide("ken", LeaveRoom(id=1), T0))
+    for event in received_by(log, "ken"):
+        assert kens.receive(event)
+    for event in received_by(log, "sora"):
+        assert soras.receive(event)
+    assert kens.state.knocks == {}
+    # the knocker still waits for an answer, and so does the room
+    assert soras.state.knocks == h.state.knocks != {}
+    answer = AnswerKnock(id=1, knock_id=knock_id.ref or "", admit=False)
+    later = h.office.commit(h.office.decide("yui", answer, T0))
+    assert received_by(later, "ken") == []
+    for event in received_by(later, "sora"):
+        assert soras.receive(event)
+    assert soras.state.knocks == h.state.knocks == {}
