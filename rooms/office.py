@@ -205,7 +205,10 @@ class Office:
 
     def snapshot(self, viewer: str) -> Snapshot:
         st = self.state
+        room_id = st.room_of(viewer)
         return Snapshot(
+            knocks=[k for k in st.knocks.values() if k.person_id == viewer or k.room_id == room_id],
+            taps=[t for t in st.taps.values() if viewer in (t.from_id, t.to_id)],
             seq=st.seq,
             me=viewer,
             people=list(st.people.values()),
@@ -327,6 +330,14 @@ class Office:
                 self._resolve_tap(d, tap, Resolution.WITHDRAWN)
             elif tap.to_id == pid and tap.room_id == room_id:
                 self._resolve_tap(d, tap, Resolution.ACCEPTED)
+        if room_id is not None and room_id != left:
+            # A newcomer can answer the door too: show them who is already knocking.
+            resolved = {
+                x.event.knock_id for x in d.outcome.deliveries if isinstance(x.event, KnockResolved)
+            }
+            for waiting in list(self.state.knocks.values()):
+                if waiting.room_id == room_id and waiting.id not in resolved:
+                    d.send(KnockRequested(knock=waiting), {pid})
 
     def _leave(self, d: _Draft, actor: str, now: float) -> None:
         if d.presence(actor).room_id is None:

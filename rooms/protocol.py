@@ -227,6 +227,9 @@ class Snapshot(_Msg, tag="snapshot"):
     rooms: list[Room]
     sites: list[Site]
     checkin: CheckIn | None = None
+    # What is waiting for this viewer: knocks on their room or by them, calls to or from them.
+    knocks: list[Knock] = []
+    taps: list[Tap] = []
 
 
 class PresenceChanged(_Msg, tag="presence"):

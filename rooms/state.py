@@ -68,8 +68,8 @@ class OfficeState:
         self.presence = dict(snapshot.presence)
         self.rooms = {r.id: r for r in snapshot.rooms}
         self.sites = {s.id: s for s in snapshot.sites}
-        self.knocks = {}
-        self.taps = {}
+        self.knocks = {k.id: k for k in snapshot.knocks}
+        self.taps = {t.id: t for t in snapshot.taps}
         self.checkins = {snapshot.me: snapshot.checkin} if snapshot.checkin else {}
         self._reindex()
 

@@ -419,3 +419,20 @@ def test_the_tapped_person_signing_out_expires_the_tap(h: Harness) -> None:
     resolved, _ = only(outcome, TapResolved)
     assert (resolved.tap_id, resolved.resolution) == (tap_id, Resolution.EXPIRED)
     assert h.state.taps == {}
+
+
+def test_a_newcomer_and_a_resync_see_who_is_already_knocking(locked: Harness) -> None:
+    h = locked
+    h.connect("mika", "taro")
+    knock_id = h.do("sora", knock("focus"), now=T0 + 1).ref
+    tap_id = h.do("yui", tap("mika"), now=T0 + 2).ref
+    outcome = h.do("mika", answer_tap(tap_id, accept=True), now=T0 + 3)
+    shown = [(event.knock.id, to) for event, to in sent(outcome, KnockRequested)]
+    assert shown == [(knock_id, {"mika"})]
+    # A snapshot (a resync, a resume) carries what waits for that viewer, and no more.
+    assert [k.id for k in h.office.snapshot("mika").knocks] == [knock_id]
+    assert [k.id for k in h.office.snapshot("sora").knocks] == [knock_id]
+    assert h.office.snapshot("taro").knocks == []
+    pending_tap = h.do("yui", tap("taro"), now=T0 + 4).ref
+    assert [t.id for t in h.office.snapshot("taro").taps] == [pending_tap]
+    assert h.office.snapshot("sora").taps == []
