@@ -8,7 +8,7 @@ cut into frames so that no clicks appear at frame edges.
 from __future__ import annotations
 
 import struct
-from typing import Final
+from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -27,11 +27,11 @@ class AudioFormatError(ValueError):
 
 def as_pcm(samples: npt.ArrayLike) -> Pcm:
     """Anything array-like as a flat int16 array (float input is taken as -1.0..1.0)."""
-    arr = np.asarray(samples)
+    arr: npt.NDArray[Any] = np.asarray(samples)
     if arr.ndim != 1:
         raise ValueError(f"expected mono samples (1-D), got shape {arr.shape}")
     if arr.dtype == np.int16:
-        return arr
+        return cast(Pcm, arr)
     if np.issubdtype(arr.dtype, np.floating):
         return np.clip(np.round(arr * 32767.0), -32768, 32767).astype(np.int16)
     return np.clip(arr, -32768, 32767).astype(np.int16)
@@ -82,7 +82,9 @@ def read_wav(data: bytes) -> tuple[Pcm, int]:
                 "<HHIIHH", data, body
             )
             if fmt not in (1, 0xFFFE) or bits != 16:
-                raise AudioFormatError(f"only 16-bit PCM WAV is supported (format {fmt}, {bits} bit)")
+                raise AudioFormatError(
+                    f"only 16-bit PCM WAV is supported (format {fmt}, {bits} bit)"
+                )
         elif chunk == b"data":
             if not rate:
                 raise AudioFormatError("WAV data before its format chunk")

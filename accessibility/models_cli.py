@@ -13,8 +13,8 @@ directories; `install` writes to the first of them unless `--dir` says otherwise
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,7 +64,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _store(args: argparse.Namespace) -> ModelStore:
     if args.models_path:
-
         return ModelStore([Path(d) for d in args.models_path.split(os.pathsep) if d])
     return ModelStore()
 

@@ -250,10 +250,10 @@ def _unpack(archive: Path, into: Path, limit: int) -> None:
                 total += info.file_size
             if total > limit:
                 raise ModelError("too_large", f"the archive unpacks to {total} bytes")
-            zf.extractall(into)
+            zf.extractall(into)  # noqa: S202 (every member was checked above)
         return
     try:
-        tf = tarfile.open(archive)
+        tf = tarfile.open(archive)  # noqa: SIM115 (closed by the with below)
     except tarfile.TarError:
         raise ModelError(
             "not_an_archive", f"{archive} is not a zip or tar archive (.zip, .tar, .tar.gz)"
@@ -351,9 +351,7 @@ def install_archive(
 def remove_model(store: ModelStore, name: str) -> Path:
     info = store.get(name)
     if info.source != "directory":
-        raise ModelError(
-            "not_removable", f"{name} comes from the Python package {info.source[8:]}"
-        )
+        raise ModelError("not_removable", f"{name} comes from the Python package {info.source[8:]}")
     shutil.rmtree(info.path)
     return info.path
 

@@ -105,7 +105,9 @@ class VoskRecognizer(SpeechRecognizer):
             chunk = pcm[i : i + step]
             at = self.audio_time + i / self.engine_rate
             if self._rec.AcceptWaveform(np.ascontiguousarray(chunk).tobytes()):
-                final = self._final(json.loads(self._rec.Result()), at + len(chunk) / self.engine_rate)
+                final = self._final(
+                    json.loads(self._rec.Result()), at + len(chunk) / self.engine_rate
+                )
                 if final is not None:
                     out.append(final)
             else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ class WhisperSettings:
     beam_size: int = 1  # greedy: several times faster on a CPU, little worse on clear speech
     partial_every_s: float = 1.0  # 0 turns partials off
     vad_filter: bool = False
-    vad: VadSettings = VadSettings()
+    vad: VadSettings = field(default_factory=VadSettings)
 
 
 def _faster_whisper() -> Any:

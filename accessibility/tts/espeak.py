@@ -40,7 +40,7 @@ _TIMEOUT_S: Final = 30.0
 
 @functools.cache
 def _installed_voices(binary: str) -> frozenset[str]:
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 (our own binary, fixed arguments)
         [binary, "--voices"], capture_output=True, check=True, timeout=_TIMEOUT_S
     ).stdout.decode("utf-8", "replace")
     names = set()
@@ -88,7 +88,7 @@ class EspeakEngine:
         spoken = clean_text(text)
         # Text goes through stdin, never argv, so nothing in it reads as an option.
         try:
-            proc = subprocess.run(
+            proc = subprocess.run(  # noqa: S603 (the text goes through stdin)
                 [binary, "-v", chosen, "-s", str(self.words_per_minute), "-b", "1", "--stdout"],
                 input=spoken.encode("utf-8"),
                 capture_output=True,
@@ -96,12 +96,16 @@ class EspeakEngine:
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise EngineUnavailable("tts_failed", "espeak-ng took too long and was stopped") from None
+            raise EngineUnavailable(
+                "tts_failed", "espeak-ng took too long and was stopped"
+            ) from None
         if proc.returncode != 0:
             message = proc.stderr.decode("utf-8", "replace").strip()
             raise EngineUnavailable("tts_failed", f"espeak-ng failed: {message}")
         try:
             pcm, rate = read_wav(proc.stdout)
         except AudioFormatError as exc:
-            raise EngineUnavailable("tts_failed", f"espeak-ng wrote no usable audio: {exc}") from exc
+            raise EngineUnavailable(
+                "tts_failed", f"espeak-ng wrote no usable audio: {exc}"
+            ) from exc
         return Speech(pcm=pcm, rate=rate, text=spoken, language=language)
