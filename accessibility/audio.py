@@ -33,8 +33,8 @@ def as_pcm(samples: npt.ArrayLike) -> Pcm:
     if arr.dtype == np.int16:
         return cast(Pcm, arr)
     if np.issubdtype(arr.dtype, np.floating):
-        return np.clip(np.round(arr * 32767.0), -32768, 32767).astype(np.int16)
-    return np.clip(arr, -32768, 32767).astype(np.int16)
+        arr = np.round(arr * 32767.0)
+    return cast(Pcm, np.clip(arr, -32768, 32767).astype(np.int16))
 
 
 def to_float(pcm: Pcm) -> npt.NDArray[np.float32]:
