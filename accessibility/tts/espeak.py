@@ -86,6 +86,8 @@ class EspeakEngine:
         binary = self._require()
         chosen = voice or self.voice_for(language)
         spoken = clean_text(text)
+        if not spoken:
+            raise ValueError("there is no text to speak")
         # Text goes through stdin, never argv, so nothing in it reads as an option.
         try:
             proc = subprocess.run(  # noqa: S603 (the text goes through stdin)
