@@ -94,7 +94,9 @@ class VoskRecognizer(SpeechRecognizer):
         else:
             self._rec = vosk.KaldiRecognizer(model, self.engine_rate)
         self._rec.SetWords(True)
-        self._rec.SetPartialWords(True)
+        # Partial word times would be nice, but with them on, grammar-limited models
+        # return empty partials; a partial's times come from the audio clock instead.
+        self._rec.SetPartialWords(False)
         self._partial = ""
         self._utt_start: float | None = None
 
@@ -124,12 +126,10 @@ class VoskRecognizer(SpeechRecognizer):
         text = str(data.get("partial", "")).strip()
         if not text or text == self._partial:
             return None
-        words = data.get("partial_result") or []
         if self._utt_start is None:
-            self._utt_start = float(words[0]["start"]) if words else at
+            self._utt_start = at
         self._partial = text
-        end = float(words[-1]["end"]) if words else at
-        return self._result(text, False, self._utt_start, end)
+        return self._result(text, False, self._utt_start, at + _CHUNK_S)
 
     def _final(self, data: dict[str, Any], at: float) -> Recognition | None:
         text = str(data.get("text", "")).strip()
