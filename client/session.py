@@ -18,6 +18,7 @@ import msgspec
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+from rooms.captions import CaptionLine
 from rooms.checkin import HalfDay
 from rooms.errors import ErrorCode
 from rooms.mirror import Mirror
@@ -28,11 +29,13 @@ from rooms.protocol import (
     AnswerTap,
     AuditEntries,
     AuditEntry,
+    CaptionHistory,
     CreateRoom,
     DeleteRoom,
     EndCheckIn,
     Error,
     Event,
+    GetCaptionHistory,
     JoinRoom,
     KnockOn,
     LeaveRoom,
@@ -47,9 +50,11 @@ from rooms.protocol import (
     Request,
     Resume,
     RoomSpec,
+    SendCaption,
     SendChat,
     ServerMessage,
     SetPresence,
+    SetRoomCaptions,
     Snapshot,
     StartCheckIn,
     Sync,
@@ -315,7 +320,7 @@ class Session:
         match message:
             case Snapshot():
                 self.mirror.load(message)
-            case Welcome() | Ok() | Error() | Pong() | AuditEntries():
+            case Welcome() | Ok() | Error() | Pong() | AuditEntries() | CaptionHistory():
                 future = self._pending.pop(message.id, None) if message.id is not None else None
                 if future is not None and not future.done():
                     future.set_result(message)
@@ -475,6 +480,39 @@ class Session:
         reply = await self._request(ListAudit(id=self._next_id(), limit=limit))
         assert isinstance(reply, AuditEntries)
         return reply.entries
+
+    async def set_room_captions(self, room_id: str, on: bool = True) -> None:
+        await self._ok(SetRoomCaptions(id=self._next_id(), room_id=room_id, on=on))
+
+    async def send_caption(
+        self,
+        *,
+        utterance: str,
+        final: bool,
+        text: str,
+        language: str,
+        start: float,
+        end: float,
+    ) -> None:
+        """Send a caption of our own speech to the room we are in."""
+        await self._ok(
+            SendCaption(
+                id=self._next_id(),
+                utterance=utterance,
+                final=final,
+                text=text,
+                language=language,
+                start=start,
+                end=end,
+            )
+        )
+
+    async def caption_history(self, room_id: str, since: float = 0.0) -> list[CaptionLine]:
+        reply = await self._request(
+            GetCaptionHistory(id=self._next_id(), room_id=room_id, since=since)
+        )
+        assert isinstance(reply, CaptionHistory)
+        return reply.lines
 
     async def send_raw(self, frame: str | bytes) -> None:
         """Send a frame as it is (for tests of the server's defences)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
+from rooms.captions import CaptionLine, check_caption, keeps, settle_times
 from rooms.checkin import MAX_REPORT_TEXT, CheckIn
 from rooms.errors import ErrorCode, OfficeError
 from rooms.knock import MAX_NOTE_TEXT, Knock, Resolution, Tap
@@ -24,6 +25,7 @@ from rooms.protocol import (
     MAX_CHAT_TEXT,
     AnswerKnock,
     AnswerTap,
+    Caption,
     ChatMessage,
     CheckInChanged,
     CreateRoom,
@@ -42,8 +44,10 @@ from rooms.protocol import (
     PresenceChanged,
     RoomChanged,
     RoomRemoved,
+    SendCaption,
     SendChat,
     SetPresence,
+    SetRoomCaptions,
     SiteChanged,
     SiteRemoved,
     Snapshot,
@@ -99,7 +103,12 @@ class Audit:
     detail: str = ""
 
 
-Effect = SaveRoom | DeleteRoomRecord | SaveCheckIn | Audit
+@dataclass(frozen=True, slots=True)
+class SaveCaption:
+    line: CaptionLine
+
+
+Effect = SaveRoom | DeleteRoomRecord | SaveCheckIn | Audit | SaveCaption
 
 
 @dataclass(slots=True)
@@ -264,6 +273,10 @@ class Office:
                 self._create_room(d, actor, request)
             case DeleteRoom(room_id=room_id):
                 self._delete_room(d, actor, room_id)
+            case SetRoomCaptions(room_id=room_id, on=on):
+                self._set_captions(d, actor, room_id, on)
+            case SendCaption():
+                self._caption(d, actor, request, now)
         return d.outcome
 
     def _room(self, room_id: str) -> Room:
@@ -547,6 +560,60 @@ class Office:
             d.set_presence(pid, msgspec.structs.replace(d.presence(pid), room_id=None))
         d.send(RoomRemoved(seq=d.next_seq(), room_id=room_id), None)
 
+    # ------------------------------------------------------------ captions
+
+    def _set_captions(self, d: _Draft, actor: str, room_id: str, on: bool) -> None:
+        room = self._room(room_id)
+        inside = d.presence(actor).room_id == room_id
+        manager = self._role(actor).at_least(Role.MANAGER)
+        if on and not (inside or manager):
+            raise OfficeError(ErrorCode.NOT_IN_ROOM, "join the room to turn its captions on")
+        # Nobody in the room may cut off captions someone else relies on; a manager may.
+        if not on and not manager:
+            raise OfficeError(ErrorCode.FORBIDDEN, "only a manager can turn captions off")
+        if room.captions.live == on:
+            return
+        new = msgspec.structs.replace(
+            room, captions=msgspec.structs.replace(room.captions, live=on)
+        )
+        d.send(RoomChanged(seq=d.next_seq(), room=new), None)
+        d.effect(SaveRoom(new))
+        d.effect(Audit(actor, "room.captions.on" if on else "room.captions.off", room_id))
+
+    def _caption(self, d: _Draft, actor: str, req: SendCaption, now: float) -> None:
+        room_id = d.presence(actor).room_id
+        if room_id is None:
+            raise OfficeError(ErrorCode.NOT_IN_ROOM, "captions go to the room you are in")
+        room = self._room(room_id)
+        if not room.captions.live:
+            raise OfficeError(ErrorCode.CAPTIONS_OFF, f"captions are off in {room.name}")
+        check_caption(req.utterance, req.text, req.language, req.final)
+        start, end = settle_times(req.start, req.end, now)
+        event = Caption(
+            room_id=room_id,
+            speaker_id=actor,
+            utterance=req.utterance,
+            final=req.final,
+            text=req.text.strip(),
+            language=req.language,
+            start=start,
+            end=end,
+            at=now,
+        )
+        d.send(event, d.occupants(room_id))
+        if req.final and event.text and keeps(room.captions):
+            line = CaptionLine(
+                room_id=room_id,
+                speaker_id=actor,
+                utterance=req.utterance,
+                text=event.text,
+                language=req.language,
+                start=start,
+                end=end,
+                at=now,
+            )
+            d.effect(SaveCaption(line))
+
     # ------------------------------------------------------------ links and time
 
     def connect(self, pid: str, now: float) -> Outcome:
@@ -633,7 +700,9 @@ class Office:
         for room_id, room in rooms_by_id.items():
             current = st.rooms.get(room_id)
             if current is not None:
-                room = msgspec.structs.replace(room, locked=current.locked)
+                # Runtime state the directory does not own: the lock, captions on or off.
+                live = msgspec.structs.replace(room.captions, live=current.captions.live)
+                room = msgspec.structs.replace(room, locked=current.locked, captions=live)
             if current != room:
                 d.send(RoomChanged(seq=d.next_seq(), room=room), None)
         for site_id in sorted(set(st.sites) - set(sites_by_id)):

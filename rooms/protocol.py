@@ -16,6 +16,7 @@ from typing import Any, Final, cast
 
 import msgspec
 
+from rooms.captions import MAX_CAPTION_TEXT, CaptionLine
 from rooms.checkin import MAX_REPORT_TEXT, CheckIn, HalfDay
 from rooms.errors import ErrorCode
 from rooms.knock import MAX_NOTE_TEXT, Knock, Resolution, Tap
@@ -137,6 +138,35 @@ class ListAudit(_Req, tag="audit.list"):
     limit: int = 100
 
 
+class SetRoomCaptions(_Req, tag="room.captions"):
+    """Turn live captions on (any participant) or off (managers) for a room."""
+
+    room_id: str
+    on: bool
+
+
+class SendCaption(_Req, tag="caption.send"):
+    """A caption of the sender's own speech, for the room they are in.
+
+    Partials (`final: false`) replace each other until the final for the same
+    `utterance` arrives. Times are the speaker's clock, seconds since the epoch.
+    """
+
+    utterance: str
+    final: bool
+    text: str
+    language: str
+    start: float
+    end: float
+
+
+class GetCaptionHistory(_Req, tag="caption.history"):
+    """The finals a room kept (only where its policy keeps any and allows saving)."""
+
+    room_id: str
+    since: float = 0.0
+
+
 Request = (
     Login
     | Resume
@@ -157,6 +187,9 @@ Request = (
     | CreateRoom
     | DeleteRoom
     | ListAudit
+    | SetRoomCaptions
+    | SendCaption
+    | GetCaptionHistory
 )
 # Requests the office state machine handles; the rest belong to the connection layer.
 OfficeRequest = (
@@ -173,6 +206,8 @@ OfficeRequest = (
     | EndCheckIn
     | CreateRoom
     | DeleteRoom
+    | SetRoomCaptions
+    | SendCaption
 )
 
 # ---------------------------------------------------------------- replies
@@ -212,6 +247,12 @@ class AuditEntries(_Msg, tag="audit"):
 class Pong(_Msg, tag="pong"):
     id: int
     server_time: float
+
+
+class CaptionHistory(_Msg, tag="caption.history"):
+    id: int
+    room_id: str
+    lines: list[CaptionLine]
 
 
 # ---------------------------------------------------------------- state
@@ -318,17 +359,38 @@ class CheckInChanged(_Msg, tag="checkin"):
     ended: CheckIn | None = None
 
 
+class Caption(_Msg, tag="caption"):
+    """A caption relayed to everyone in the speaker's room (including the speaker)."""
+
+    room_id: str
+    speaker_id: str
+    utterance: str
+    final: bool
+    text: str
+    language: str
+    start: float
+    end: float
+    at: float  # when the server relayed it
+
+
 Notification = (
-    KnockRequested | KnockResolved | TapReceived | TapResolved | ChatMessage | CheckInChanged
+    KnockRequested
+    | KnockResolved
+    | TapReceived
+    | TapResolved
+    | ChatMessage
+    | CheckInChanged
+    | Caption
 )
 Event = StateEvent | Notification
-ServerMessage = Welcome | Ok | Error | AuditEntries | Pong | Snapshot | Event
+ServerMessage = Welcome | Ok | Error | AuditEntries | Pong | CaptionHistory | Snapshot | Event
 
 LIMITS: Final = {
     "status_text": MAX_STATUS_TEXT,
     "note": MAX_NOTE_TEXT,
     "chat": MAX_CHAT_TEXT,
     "report": MAX_REPORT_TEXT,
+    "caption": MAX_CAPTION_TEXT,
 }
 
 # ---------------------------------------------------------------- codecs

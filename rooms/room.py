@@ -6,6 +6,8 @@ import enum
 
 import msgspec
 
+from rooms.captions import CaptionPolicy
+
 
 class Access(enum.StrEnum):
     OPEN = "open"
@@ -19,6 +21,7 @@ class Room(msgspec.Struct, frozen=True, kw_only=True):
     access: Access = Access.OPEN
     locked: bool = False
     members: frozenset[str] = frozenset()
+    captions: CaptionPolicy = CaptionPolicy()
 
     def admits_member(self, person_id: str) -> bool:
         return self.access is Access.OPEN or person_id in self.members

@@ -21,13 +21,16 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from rooms.captions import may_read_history, purge_plan
 from rooms.errors import ErrorCode, OfficeError
 from rooms.office import Office
 from rooms.people import Person, Role
 from rooms.protocol import (
     PROTOCOL_VERSION,
     AuditEntries,
+    CaptionHistory,
     Error,
+    GetCaptionHistory,
     ListAudit,
     Login,
     Logout,
@@ -37,6 +40,7 @@ from rooms.protocol import (
     Pong,
     ProtocolError,
     Resume,
+    SendCaption,
     Sync,
     Welcome,
     decode_request,
@@ -62,6 +66,7 @@ CLOSE_TRY_LATER = 1013
 class _Client:
     conn: ServerConnection
     bucket: TokenBucket
+    captions: TokenBucket
     person_id: str | None = None
     token_hash: str | None = None
     signed_out: bool = False
@@ -117,6 +122,7 @@ class YoriaiServer:
         self._background = [
             asyncio.create_task(self._ticker(), name="office-tick"),
             asyncio.create_task(self._watch_directory(), name="directory-watch"),
+            asyncio.create_task(self._purge_captions(), name="caption-purge"),
         ]
         sock = next(iter(self._server.sockets))
         host, port = sock.getsockname()[:2]
@@ -170,7 +176,11 @@ class YoriaiServer:
 
     async def _handle(self, conn: ServerConnection) -> None:
         limits = self.config.limits
-        client = _Client(conn, TokenBucket(limits.rate_per_s, limits.burst))
+        client = _Client(
+            conn,
+            TokenBucket(limits.rate_per_s, limits.burst),
+            TokenBucket(limits.caption_rate_per_s, limits.caption_burst),
+        )
         self.metrics.connections.inc()
         loop = asyncio.get_running_loop()
         timer = loop.call_later(limits.sign_in_timeout_s, self._sign_in_timeout, client)
@@ -187,6 +197,11 @@ class YoriaiServer:
                     request = decode_request(frame)
                 except ProtocolError as exc:
                     self._error(client, exc.request_id, exc.code, exc.message)
+                    continue
+                if isinstance(request, SendCaption) and not client.captions.take(time.monotonic()):
+                    self._error(
+                        client, request.id, ErrorCode.RATE_LIMITED, "too many captions: slow down"
+                    )
                     continue
                 started = time.perf_counter()
                 self.metrics.requests.labels(request.__struct_config__.tag).inc()
@@ -252,6 +267,8 @@ class YoriaiServer:
                     return
                 entries = await self.store.audit_entries(limit)
                 self.hub.send(client.conn, AuditEntries(id=rid, entries=entries))
+            case GetCaptionHistory():
+                await self._caption_history(client, client.person_id, request)
             case _:
                 await self._office_request(client, client.person_id, request)
 
@@ -267,6 +284,31 @@ class YoriaiServer:
                 await self.store.apply(outcome.effects, now)
             self.hub.deliver(self.office.commit(outcome))
         self.hub.send(client.conn, Ok(id=request.id, ref=outcome.ref))
+
+    async def _caption_history(
+        self, client: _Client, actor: str, request: GetCaptionHistory
+    ) -> None:
+        state = self.office.state
+        room = state.rooms.get(request.room_id)
+        person = state.people.get(actor)
+        if room is None or person is None:
+            self._error(client, request.id, ErrorCode.NOT_FOUND, "there is no such room")
+            return
+        allowed = may_read_history(
+            is_admin=person.role.at_least(Role.ADMIN),
+            inside=state.room_of(actor) == room.id,
+            policy=room.captions,
+        )
+        if not allowed:
+            self._error(
+                client,
+                request.id,
+                ErrorCode.FORBIDDEN,
+                f"{room.name} does not allow saving its captions",
+            )
+            return
+        lines = await self.store.caption_lines(room.id, request.since)
+        self.hub.send(client.conn, CaptionHistory(id=request.id, room_id=room.id, lines=lines))
 
     # ------------------------------------------------------------ signing in
 
@@ -395,6 +437,20 @@ class YoriaiServer:
                 ):
                     log.warning("closing a connection that does not read")
                     transport.abort()
+
+    async def _purge_captions(self) -> None:
+        """Delete kept captions once their room's retention period is over."""
+        while True:
+            rooms = list(self.office.state.rooms.values())
+            plan = purge_plan(((r.id, r.captions) for r in rooms), time.time())
+            try:
+                purged = await self.store.purge_captions(plan)
+            except StorageError as exc:
+                log.warning("cannot purge old captions: %s", exc)
+            else:
+                if purged:
+                    log.info("purged %d captions past their retention period", purged)
+            await asyncio.sleep(self.config.caption_purge_s)
 
     async def _watch_directory(self) -> None:
         """Pick up what the admin CLI changed in the database while we run."""

@@ -12,6 +12,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import msgspec
+
+from rooms.captions import DAY, check_keep
 from rooms.office import valid_ident
 from rooms.people import Person, Role
 from rooms.room import Access, Room
@@ -73,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     radd.add_argument("--locked", action="store_true")
     room.add_parser("remove", help="remove a room").add_argument("id")
     room.add_parser("list", help="list rooms")
+    rcap = room.add_parser("captions", help="a room's transcript policy (saving, retention)")
+    rcap.add_argument("id")
+    rcap.add_argument("--saving", choices=["on", "off"], help="may participants save transcripts?")
+    keep = rcap.add_mutually_exclusive_group()
+    keep.add_argument("--keep-days", type=float, help="keep final captions this many days")
+    keep.add_argument("--keep-seconds", type=int, help="keep final captions this many seconds")
 
     site = sub.add_parser("site", help="manage satellite sites").add_subparsers(
         dest="action", required=True
@@ -176,6 +185,10 @@ async def _admin_with(store: Store, args: argparse.Namespace) -> int:
         if args.action == "list":
             for r in await store.rooms():
                 flags = [r.access.value] + (["locked"] if r.locked else [])
+                if r.captions.saving:
+                    flags.append("transcripts")
+                if r.captions.keep_s:
+                    flags.append(f"keeps-captions-{r.captions.keep_s}s")
                 print(f"{r.id}\t{r.capacity}\t{','.join(flags)}\t{r.name}")
             return 0
         if args.action == "add":
@@ -192,6 +205,8 @@ async def _admin_with(store: Store, args: argparse.Namespace) -> int:
                     members=members,
                 )
             )
+        elif args.action == "captions":
+            await _room_captions(store, args)
         elif not await store.delete_room(args.id):
             raise CliError(f"no such room: {args.id}")
         await store.audit(now, "yoriai-server", f"room.{args.action}", args.id)
@@ -213,6 +228,28 @@ async def _admin_with(store: Store, args: argparse.Namespace) -> int:
         print(f"site {args.action}: {args.id}")
         return 0
     raise CliError(f"unknown command {args.command}")
+
+
+async def _room_captions(store: Store, args: argparse.Namespace) -> None:
+    room = next((r for r in await store.rooms() if r.id == args.id), None)
+    if room is None:
+        raise CliError(f"no such room: {args.id}")
+    policy = room.captions
+    if args.saving is not None:
+        policy = msgspec.structs.replace(policy, saving=args.saving == "on")
+    keep_s = args.keep_seconds
+    if args.keep_days is not None:
+        keep_s = round(args.keep_days * DAY)
+    if keep_s is not None:
+        try:
+            check_keep(keep_s)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        policy = msgspec.structs.replace(policy, keep_s=keep_s)
+    await store.save_room(msgspec.structs.replace(room, captions=policy))
+    saving = "participants may save transcripts" if policy.saving else "no saving"
+    kept = f"server keeps finals {policy.keep_s} s" if policy.keep_s else "server keeps none"
+    print(f"{room.id}: {saving}; {kept}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

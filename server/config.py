@@ -35,6 +35,9 @@ class Limits:
     close_timeout_s: float = 3.0
     # A client that reads nothing while this much queues up for it is cut off (1013).
     max_backlog_bytes: int = 8 * 1024 * 1024
+    # Captions per connection: a client sends at most ~4 partials a second plus finals.
+    caption_rate_per_s: float = 8.0
+    caption_burst: float = 16.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,8 @@ class ServerConfig:
     token_ttl_s: float = 30 * 24 * 3600.0
     tick_s: float = 0.5
     directory_poll_s: float = 2.0
+    # How often captions kept past their room's retention period are purged.
+    caption_purge_s: float = 60.0
     rules: Rules = field(default_factory=Rules)
     limits: Limits = field(default_factory=Limits)
 

@@ -66,6 +66,24 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         detail TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 2: each room's caption policy, and the captions a room's policy lets us keep
+    """
+    ALTER TABLE rooms ADD COLUMN captions_live   INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE rooms ADD COLUMN captions_saving INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE rooms ADD COLUMN captions_keep_s INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE captions (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        room_id    TEXT NOT NULL,
+        speaker_id TEXT NOT NULL,
+        utterance  TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        language   TEXT NOT NULL,
+        start      REAL NOT NULL,
+        end        REAL NOT NULL,
+        at         REAL NOT NULL
+    );
+    CREATE INDEX captions_room_at ON captions(room_id, at);
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

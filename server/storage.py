@@ -16,8 +16,9 @@ from typing import Any, Self
 
 import aiosqlite
 
+from rooms.captions import HISTORY_LIMIT, CaptionLine, CaptionPolicy
 from rooms.checkin import CheckIn, HalfDay
-from rooms.office import Audit, DeleteRoomRecord, Effect, SaveCheckIn, SaveRoom
+from rooms.office import Audit, DeleteRoomRecord, Effect, SaveCaption, SaveCheckIn, SaveRoom
 from rooms.people import Person, Role
 from rooms.presence import Location, LocationKind
 from rooms.protocol import AuditEntry
@@ -198,7 +199,8 @@ class Store:
         for room_id, person_id in await self._rows("SELECT room_id, person_id FROM room_members"):
             members.setdefault(room_id, set()).add(person_id)
         rows = await self._rows(
-            "SELECT id, name, capacity, access, locked FROM rooms ORDER BY position, id"
+            "SELECT id, name, capacity, access, locked,"
+            " captions_live, captions_saving, captions_keep_s FROM rooms ORDER BY position, id"
         )
         return [
             Room(
@@ -208,6 +210,7 @@ class Store:
                 access=Access(r[3]),
                 locked=bool(r[4]),
                 members=frozenset(members.get(r[0], ())),
+                captions=CaptionPolicy(live=bool(r[5]), saving=bool(r[6]), keep_s=int(r[7])),
             )
             for r in rows
         ]
@@ -221,6 +224,16 @@ class Store:
                 " capacity = excluded.capacity, access = excluded.access,"
                 " locked = excluded.locked",
                 (room.id, room.name, room.capacity, room.access.value, int(room.locked)),
+            ),
+            (
+                "UPDATE rooms SET captions_live = ?, captions_saving = ?, captions_keep_s = ?"
+                " WHERE id = ?",
+                (
+                    int(room.captions.live),
+                    int(room.captions.saving),
+                    room.captions.keep_s,
+                    room.id,
+                ),
             ),
             ("DELETE FROM room_members WHERE room_id = ?", (room.id,)),
             *(
@@ -316,11 +329,63 @@ class Store:
                     statements.extend(self._save_room(room))
                 case DeleteRoomRecord(room_id=room_id):
                     statements.append(("DELETE FROM rooms WHERE id = ?", (room_id,)))
+                    statements.append(("DELETE FROM captions WHERE room_id = ?", (room_id,)))
+                case SaveCaption(line=line):
+                    statements.append(self._save_caption(line))
                 case SaveCheckIn(checkin=checkin):
                     statements.append(self._save_checkin(checkin))
                 case Audit(actor=actor, action=action, detail=detail):
                     statements.append(self._audit(now, actor, action, detail))
         await self._write(statements)
+
+    # ------------------------------------------------------------ captions kept by policy
+
+    @staticmethod
+    def _save_caption(c: CaptionLine) -> tuple[str, Sequence[Any]]:
+        return (
+            "INSERT INTO captions (room_id, speaker_id, utterance, text, language, start, end, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (c.room_id, c.speaker_id, c.utterance, c.text, c.language, c.start, c.end, c.at),
+        )
+
+    async def caption_lines(
+        self, room_id: str, since: float = 0.0, limit: int = HISTORY_LIMIT
+    ) -> list[CaptionLine]:
+        rows = await self._rows(
+            "SELECT room_id, speaker_id, utterance, text, language, start, end, at"
+            " FROM captions WHERE room_id = ? AND at >= ? ORDER BY at, id LIMIT ?",
+            (room_id, since, limit),
+        )
+        return [
+            CaptionLine(
+                room_id=r[0],
+                speaker_id=r[1],
+                utterance=r[2],
+                text=r[3],
+                language=r[4],
+                start=r[5],
+                end=r[6],
+                at=r[7],
+            )
+            for r in rows
+        ]
+
+    async def purge_captions(self, cutoffs: dict[str, float]) -> int:
+        """Delete kept captions older than their room's cutoff, and those of rooms gone."""
+        statements: list[tuple[str, Sequence[Any]]] = [
+            ("DELETE FROM captions WHERE room_id NOT IN (SELECT id FROM rooms)", ())
+        ]
+        for room_id, cutoff in cutoffs.items():
+            if cutoff == float("inf"):
+                statements.append(("DELETE FROM captions WHERE room_id = ?", (room_id,)))
+            else:
+                statements.append(
+                    ("DELETE FROM captions WHERE room_id = ? AND at < ?", (room_id, cutoff))
+                )
+        before = int(await self._scalar("SELECT COUNT(*) FROM captions") or 0)
+        await self._write(statements)
+        after = int(await self._scalar("SELECT COUNT(*) FROM captions") or 0)
+        return before - after
 
     # ------------------------------------------------------------ sessions
 

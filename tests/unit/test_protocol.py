@@ -8,6 +8,7 @@ import msgspec
 import pytest
 
 from rooms import protocol as p
+from rooms.captions import CaptionLine
 from rooms.checkin import CheckIn, HalfDay
 from rooms.errors import ErrorCode
 from rooms.knock import Knock, Resolution, Tap
@@ -64,6 +65,11 @@ REQUESTS: list[msgspec.Struct] = [
     ),
     p.DeleteRoom(id=20, room_id="lab"),
     p.ListAudit(id=21, limit=5),
+    p.SetRoomCaptions(id=22, room_id="lobby", on=True),
+    p.SendCaption(
+        id=23, utterance="u1", final=False, text="hello", language="en", start=1.0, end=2.0
+    ),
+    p.GetCaptionHistory(id=24, room_id="lobby", since=10.0),
 ]
 
 SERVER_MESSAGES: list[msgspec.Struct] = [
@@ -99,6 +105,33 @@ SERVER_MESSAGES: list[msgspec.Struct] = [
     p.ChatMessage(room_id="lobby", from_id="ken", text="hi", at=5.0),
     p.CheckInChanged(checkin=CHECKIN),
     p.CheckInChanged(checkin=None, ended=msgspec.structs.replace(CHECKIN, end=20.0)),
+    p.Caption(
+        room_id="lobby",
+        speaker_id="ken",
+        utterance="u1",
+        final=True,
+        text="hello",
+        language="en",
+        start=1.0,
+        end=2.0,
+        at=2.1,
+    ),
+    p.CaptionHistory(
+        id=25,
+        room_id="lobby",
+        lines=[
+            CaptionLine(
+                room_id="lobby",
+                speaker_id="ken",
+                utterance="u1",
+                text="hello",
+                language="en",
+                start=1.0,
+                end=2.0,
+                at=2.1,
+            )
+        ],
+    ),
 ]
 
 
