@@ -31,6 +31,7 @@ class ErrorCode(enum.StrEnum):
     UNAVAILABLE = "unavailable"
     DO_NOT_DISTURB = "do_not_disturb"
     CONFLICT = "conflict"
+    SITE_FULL = "site_full"
     # the server
     INTERNAL = "internal"
     STORAGE_UNAVAILABLE = "storage_unavailable"

@@ -6,6 +6,7 @@ import json
 
 import msgspec
 import pytest
+from site_samples import SITE_REQUESTS, SITE_SERVER_MESSAGES
 
 from rooms import protocol as p
 from rooms.checkin import CheckIn, HalfDay
@@ -100,6 +101,9 @@ SERVER_MESSAGES: list[msgspec.Struct] = [
     p.CheckInChanged(checkin=CHECKIN),
     p.CheckInChanged(checkin=None, ended=msgspec.structs.replace(CHECKIN, end=20.0)),
 ]
+
+REQUESTS += SITE_REQUESTS
+SERVER_MESSAGES += SITE_SERVER_MESSAGES
 
 
 def _tag(message: msgspec.Struct) -> str:
