@@ -47,6 +47,7 @@ class ServerConfig:
     token_ttl_s: float = 30 * 24 * 3600.0
     tick_s: float = 0.5
     directory_poll_s: float = 2.0
+    purge_interval_s: float = 3600.0  # how often history past retention is deleted
     rules: Rules = field(default_factory=Rules)
     limits: Limits = field(default_factory=Limits)
 

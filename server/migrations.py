@@ -66,6 +66,63 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         detail TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 2: sites (time zone, operator, seats, tenants, network hints, closing time), each
+    # person's employer, check-in seats and verification, the working day of each
+    # check-in with indexes for the telework figures, schedules, privacy notice
+    # acknowledgements, safety roll-calls and settings (the retention period).
+    """
+    ALTER TABLE people ADD COLUMN tenant TEXT NOT NULL DEFAULT '';
+    ALTER TABLE people ADD COLUMN manages TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE sites ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Asia/Tokyo';
+    ALTER TABLE sites ADD COLUMN operator TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sites ADD COLUMN seat_names TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE sites ADD COLUMN tenants TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE sites ADD COLUMN networks TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE sites ADD COLUMN closes TEXT NOT NULL DEFAULT '';
+    ALTER TABLE checkins ADD COLUMN day TEXT;
+    ALTER TABLE checkins ADD COLUMN seat TEXT;
+    ALTER TABLE checkins ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE checkins ADD COLUMN closes_at REAL;
+    ALTER TABLE checkins ADD COLUMN auto_ended INTEGER NOT NULL DEFAULT 0;
+    -- Check-ins made before sites had time zones counted on the default clock (UTC+9).
+    UPDATE checkins SET day = date(start, 'unixepoch', '+9 hours') WHERE day IS NULL;
+    -- Covering indexes: each report reads one of them in order, never the table.
+    CREATE INDEX checkins_person_day ON checkins(person_id, day, kind, half_day);
+    CREATE INDEX checkins_day_person ON checkins(day, person_id, kind, half_day);
+    CREATE INDEX checkins_site_day ON checkins(site_id, day, person_id, half_day)
+        WHERE site_id IS NOT NULL;
+    CREATE TABLE schedules (
+        person_id TEXT PRIMARY KEY,
+        entries   TEXT NOT NULL
+    );
+    CREATE TABLE notice_acks (
+        person_id TEXT PRIMARY KEY,
+        version   INTEGER NOT NULL,
+        at        REAL NOT NULL
+    );
+    CREATE TABLE rollcalls (
+        id         TEXT PRIMARY KEY,
+        started_by TEXT NOT NULL,
+        started_at REAL NOT NULL,
+        message    TEXT NOT NULL DEFAULT '',
+        ended_at   REAL
+    );
+    CREATE TABLE rollcall_answers (
+        rollcall_id TEXT NOT NULL REFERENCES rollcalls(id) ON DELETE CASCADE,
+        person_id   TEXT NOT NULL,
+        answer      TEXT NOT NULL,
+        kind        TEXT,
+        site_id     TEXT,
+        note        TEXT NOT NULL DEFAULT '',
+        at          REAL NOT NULL,
+        PRIMARY KEY (rollcall_id, person_id)
+    );
+    CREATE INDEX rollcall_answers_person ON rollcall_answers(person_id);
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
