@@ -492,6 +492,14 @@ class Store:
         value = await self.setting(RETENTION_KEY)
         return DEFAULT_RETENTION_DAYS if value is None else int(value)
 
+    async def purgeable(self, before: float) -> int:
+        """How many check-ins a purge at `before` would delete."""
+        return int(
+            await self._scalar(
+                "SELECT COUNT(*) FROM checkins WHERE end IS NOT NULL AND end < ?", (before,)
+            )
+        )
+
     async def purge(self, before: float) -> dict[str, int]:
         """Delete history that ended before a moment: check-ins and finished roll-calls.
 
