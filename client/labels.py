@@ -15,7 +15,7 @@ from rooms.rollcall import Safety
 _WORDS: dict[str, tuple[str, str]] = {
     Attendance.VERIFIED: ("現地で確認済み", "verified on-site"),
     Attendance.SELF_REPORTED: ("自己申告", "self-reported"),
-    Attendance.PLANNED: ("予定 (未チェックイン)", "planned, not checked in"),
+    Attendance.PLANNED: ("予定 (未チェックイン)", "planned (not checked in)"),
     Attendance.ABSENT: ("未チェックイン", "not checked in"),
     LocationKind.HOME: ("自宅", "home"),
     LocationKind.SATELLITE: ("サテライトオフィス", "satellite office"),
