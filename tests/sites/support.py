@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,7 @@ from rooms.site import Site
 from server.app import YoriaiServer
 from server.passwords import hash_password
 from server.storage import Store
-from tests.integration.support import fast_config
+from tests.integration.support import ROOT, fast_config
 
 PASSWORD = "sites-test-pw"
 
@@ -49,6 +51,18 @@ SITES = (
 AT_TONO = Location(kind=LocationKind.SATELLITE, site_id="tono")
 AT_NARROW = Location(kind=LocationKind.SATELLITE, site_id="narrow")
 HOME = Location(kind=LocationKind.HOME)
+
+
+def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`yoriai-server --db DB ARGS...` as a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
 
 
 def at(day: str, clock: str, tz: str = "Asia/Tokyo") -> float:

@@ -7,8 +7,6 @@ import csv
 import io
 import json
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -20,9 +18,8 @@ from rooms.office import SaveCheckIn
 from rooms.privacy import NOTICE_VERSION
 from rooms.protocol import PrivacyNotice
 from server.storage import RETENTION_KEY, Store
-from tests.integration.support import ROOT
 
-from .support import AT_TONO, HOME, SitesOffice
+from .support import AT_TONO, HOME, SitesOffice, cli
 
 DAY = 86400.0
 
@@ -148,29 +145,18 @@ async def test_history_past_retention_is_purged(
     assert [e.action for e in await ada.session.audit()].count("retention.purge") == 2
 
 
-def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-
-
-async def test_the_admin_sets_retention_and_purges_from_the_cli(tmp_path: Path) -> None:
+async def test_the_admin_sets_retention_and_purges_from_thecli(tmp_path: Path) -> None:
     from .support import make_sites_db
 
     db = await make_sites_db(tmp_path / "cli.db")
     await _seed(db, [5, 50, 500], open_age=100)
-    shown = _cli(db, "retention")
+    shown = cli(db, "retention")
     assert "400 days" in shown.stdout
-    assert _cli(db, "retention", "0").returncode == 2
-    assert "60 days" in _cli(db, "retention", "60").stdout
-    assert "would delete 1 check-ins" in _cli(db, "purge", "--dry-run").stdout
+    assert cli(db, "retention", "0").returncode == 2
+    assert "60 days" in cli(db, "retention", "60").stdout
+    assert "would delete 1 check-ins" in cli(db, "purge", "--dry-run").stdout
     assert _ids(db) == ["old0", "old1", "old2", "open"]
-    done = _cli(db, "purge")
+    done = cli(db, "purge")
     assert done.returncode == 0 and "deleted 1 check-ins" in done.stdout
     assert _ids(db) == ["old0", "old1", "open"]
-    assert "400 days" in _cli(db, "retention", "--default").stdout
+    assert "400 days" in cli(db, "retention", "--default").stdout

@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
@@ -23,9 +21,8 @@ from rooms.office import SaveCheckIn
 from rooms.presence import Location, LocationKind
 from rooms.telework import ReportName
 from server.storage import Store
-from tests.integration.support import ROOT
 
-from .support import PEOPLE, SITES, SitesOffice, at, make_sites_db
+from .support import PEOPLE, SITES, SitesOffice, at, cli, make_sites_db
 
 
 def _last_month() -> tuple[date, date]:
@@ -261,29 +258,9 @@ async def test_reports_over_a_month_match_the_figures_by_hand(
 
     # and `yoriai-server report` prints the same figures as CSV
     await office.close()
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "server.cli",
-            "--db",
-            str(db),
-            "report",
-            "telework-days",
-            "--from",
-            START,
-            "--to",
-            END,
-            "--core-day",
-            CORE,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=True,
-    ).stdout
-    (row,) = list(csv.DictReader(io.StringIO(out)))
+    out = cli(db, "report", "telework-days", "--from", START, "--to", END, "--core-day", CORE)
+    assert out.returncode == 0, out.stderr
+    (row,) = list(csv.DictReader(io.StringIO(out.stdout)))
     staff, participants, five_plus, core = hand["telework_days"]
     assert (row["staff"], row["participants"], row["five_plus"], row["core_day_headcount"]) == (
         str(staff),
@@ -291,29 +268,8 @@ async def test_reports_over_a_month_match_the_figures_by_hand(
         str(five_plus),
         str(core),
     )
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "server.cli",
-            "--db",
-            str(db),
-            "report",
-            "person-days",
-            "--from",
-            START,
-            "--to",
-            END,
-            "--tenant",
-            "globex",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=True,
-    ).stdout
-    globex = {r["person_id"]: r for r in csv.DictReader(io.StringIO(out))}
+    out = cli(db, "report", "person-days", "--from", START, "--to", END, "--tenant", "globex")
+    globex = {r["person_id"]: r for r in csv.DictReader(io.StringIO(out.stdout))}
     assert sorted(globex) == ["lee", "sam"]
     hand_globex = by_hand(records, ["sam", "lee"])["person_days"]
     for pid in globex:
