@@ -16,6 +16,13 @@ wire, and CSV for export. The definitions, once, in words:
 - Telework Days: participants teleworked at least once in the period; "5+ days"
   counts people with 5 or more telework days; the core-day headcount counts people
   who teleworked on the chosen core day.
+
+So that reports are single sums over the check-ins, each check-in is stored with its
+share of its person's day (`day_shares`): what it added to the days of its kind, to
+telework days and to work days, given the check-ins already there that day. The
+shares of a person's day add up to the figures above whatever the order, as long
+as a day's check-ins are only added to, or removed all together (a person deleting
+their history, a purge of whole days).
 """
 
 from __future__ import annotations
@@ -24,9 +31,11 @@ import csv
 import datetime as dt
 import enum
 import io
+from collections.abc import Iterable
 
 import msgspec
 
+from rooms.checkin import HalfDay, day_weight
 from rooms.presence import LocationKind
 
 MAX_PERIOD_DAYS = 732
@@ -76,6 +85,34 @@ COLUMNS: dict[ReportName, tuple[str, ...]] = {
 }
 
 Cell = str | int | float | None
+Slot = tuple[LocationKind, HalfDay | None]  # a check-in's kind and half day
+
+
+def _weights(slots: Iterable[Slot]) -> dict[LocationKind, float]:
+    weights: dict[LocationKind, float] = {}
+    for kind, half in slots:
+        weights[kind] = max(weights.get(kind, 0.0), day_weight(half))
+    return weights
+
+
+def _capped(weights: dict[LocationKind, float], telework: bool) -> float:
+    kinds = [k for k in weights if not telework or k is not LocationKind.MAIN_OFFICE]
+    return min(1.0, sum(weights[k] for k in kinds))
+
+
+def day_shares(same_day: Iterable[Slot], new: Slot) -> tuple[float, float, float]:
+    """What a new check-in adds to its person's day: (kind days, telework days, work days).
+
+    `same_day` holds the person's check-ins already recorded for that day.
+    """
+    before = _weights(same_day)
+    kind, half = new
+    after = {**before, kind: max(before.get(kind, 0.0), day_weight(half))}
+    return (
+        after[kind] - before.get(kind, 0.0),
+        _capped(after, telework=True) - _capped(before, telework=True),
+        _capped(after, telework=False) - _capped(before, telework=False),
+    )
 
 
 class ReportTable(msgspec.Struct, frozen=True, kw_only=True):

@@ -45,6 +45,7 @@ from rooms.protocol import (
 from rooms.protocol import (
     Request as ClientRequest,
 )
+from rooms.site import local_day
 from server.config import ServerConfig
 from server.hub import Hub
 from server.metrics import Metrics
@@ -117,7 +118,8 @@ class YoriaiServer:
         """Delete history older than the retention period the admin set."""
         days = await self.store.retention_days()
         self.office.retention_days = days
-        counts = await self.store.purge(self.clock() - days * 86400)
+        before = self.clock() - days * 86400
+        counts = await self.store.purge(before, local_day(before, self.office.rules.time_zone))
         if any(counts.values()):
             detail = " ".join(f"{k}={v}" for k, v in counts.items())
             await self.store.audit(self.clock(), "yoriai-server", "retention.purge", detail)

@@ -17,7 +17,7 @@ import msgspec
 from rooms.office import valid_ident
 from rooms.people import Person, Role
 from rooms.room import Access, Room
-from rooms.site import DEFAULT_TIME_ZONE, Site, site_problems
+from rooms.site import DEFAULT_TIME_ZONE, Site, local_day, site_problems
 from rooms.telework import ReportName, to_csv
 from server.config import DEFAULT_PORT, ServerConfig, default_db_path
 from server.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_ROOMS, DEMO_SITES
@@ -293,11 +293,12 @@ async def _admin_with(store: Store, args: argparse.Namespace) -> int:
     if args.command == "purge":
         days = await store.retention_days()
         before = now - days * 86400
+        before_day = local_day(before, DEFAULT_TIME_ZONE)
         if args.dry_run:
-            n = await store.purgeable(before)
+            n = await store.purgeable(before_day)
             print(f"would delete {n} check-ins older than {days} days")
             return 0
-        counts = await store.purge(before)
+        counts = await store.purge(before, before_day)
         await store.audit(now, "yoriai-server", "retention.purge", str(counts))
         print(
             f"deleted {counts['checkins']} check-ins and {counts['rollcalls']} roll-calls"

@@ -38,12 +38,6 @@ class ReportError(ValueError):
 
 _WEIGHT = "CASE WHEN half_day IS NULL THEN 1.0 ELSE 0.5 END"
 _KINDS = tuple(LocationKind)
-_TELEWORK = tuple(k for k in _KINDS if k is not LocationKind.MAIN_OFFICE)
-
-
-def _kind_max(kind: LocationKind) -> str:
-    # LocationKind values are fixed identifiers of ours, never user input.
-    return f"MAX(CASE WHEN kind = '{kind.value}' THEN {_WEIGHT} ELSE 0 END)"
 
 
 def _scope(people: Sequence[str] | None) -> tuple[str, list[Any]]:
@@ -54,48 +48,34 @@ def _scope(people: Sequence[str] | None) -> tuple[str, list[Any]]:
     ]
 
 
-# Per person and day: the weight of each kind (the largest weight of its check-ins).
-_PER_PERSON_DAY = (
-    "SELECT person_id, day, "  # noqa: S608
-    + ", ".join(f"{_kind_max(k)} AS k{i}" for i, k in enumerate(_KINDS))
-    + " FROM checkins INDEXED BY checkins_person_day"
-    " WHERE day >= ? AND day <= ?{scope} GROUP BY person_id, day"
-)
-_TELEWORK_SUM = " + ".join(f"k{_KINDS.index(k)}" for k in _TELEWORK)
-_ALL_SUM = " + ".join(f"k{i}" for i in range(len(_KINDS)))
-
+# Each check-in carries its share of its person's day (kind, telework, work days;
+# rooms.telework.day_shares), so a person's figures are plain sums: one pass over
+# the (person, kind) index, no second grouping, no sort.
 PERSON_DAYS_SQL = (
-    "SELECT person_id, "  # noqa: S608
-    + ", ".join(f"SUM(k{i})" for i in range(len(_KINDS)))
-    + f", SUM(MIN(1.0, {_TELEWORK_SUM})), SUM(MIN(1.0, {_ALL_SUM}))"
-    + f" FROM ({_PER_PERSON_DAY}) GROUP BY person_id"
-)
-
-# Telework only: the same per-day weights, main-office check-ins left out in the index.
-_TELEWORK_PER_PERSON_DAY = (
-    "SELECT person_id, day, "  # noqa: S608  # noqa: S608
-    + " + ".join(_kind_max(k) for k in _TELEWORK)
-    + " AS t FROM checkins INDEXED BY checkins_person_day"
-    " WHERE day >= ? AND day <= ? AND kind <> 'main-office'{scope} GROUP BY person_id, day"
+    "SELECT person_id, kind, SUM(kind_days), SUM(telework_days), SUM(work_days)"
+    " FROM checkins INDEXED BY checkins_person_kind"
+    " WHERE day >= ? AND day <= ?{scope} GROUP BY person_id, kind"
 )
 TELEWORK_DAYS_SQL = (
     f"SELECT COUNT(*), COALESCE(SUM(td >= {FIVE_PLUS_DAYS}), 0) FROM"  # noqa: S608
-    f" (SELECT person_id, SUM(MIN(1.0, t)) AS td FROM ({_TELEWORK_PER_PERSON_DAY})"
-    " GROUP BY person_id)"
+    " (SELECT SUM(telework_days) AS td FROM checkins INDEXED BY checkins_person_kind"
+    " WHERE day >= ? AND day <= ? AND kind <> 'main-office'{scope} GROUP BY person_id)"
 )
+# By day, the whole office reads the (day, person) index in order; a manager's few
+# people are looked up by person instead and their rows sorted by day.
 CORE_DAY_SQL = (
-    "SELECT COUNT(*) FROM (SELECT person_id FROM checkins INDEXED BY checkins_day_person"
-    " WHERE day = ? AND kind <> 'main-office'{scope} GROUP BY person_id)"
+    "SELECT COUNT(DISTINCT person_id) FROM checkins INDEXED BY {by_day}"
+    " WHERE day = ? AND kind <> 'main-office'{scope}"
 )
 DAILY_SHARE_SQL = (
-    "SELECT day, COUNT(*) FROM (SELECT day, person_id FROM checkins"
-    " INDEXED BY checkins_day_person"
-    " WHERE day >= ? AND day <= ? AND kind <> 'main-office'{scope} GROUP BY day, person_id)"
-    " GROUP BY day"
+    "SELECT day, COUNT(DISTINCT person_id) FROM checkins INDEXED BY {by_day}"
+    " WHERE day >= ? AND day <= ? AND kind <> 'main-office'{scope} GROUP BY day"
 )
+# Seat use is per site, day and person (a seat is one person's, whichever kind of
+# check-in brought them): the largest weight of their check-ins there that day.
 SITE_DAYS_SQL = (
     f"SELECT site_id, day, SUM(w), COUNT(*) FROM (SELECT site_id, day, person_id, MAX({_WEIGHT})"  # noqa: S608
-    " AS w FROM checkins INDEXED BY checkins_site_day"
+    " AS w FROM checkins INDEXED BY {by_site}"
     " WHERE site_id IS NOT NULL AND day >= ? AND day <= ?{scope}"
     " GROUP BY site_id, day, person_id) GROUP BY site_id, day"
 )
@@ -159,21 +139,27 @@ class ReportReader:
         core_day: str,
     ) -> list[list[Cell]]:
         scope, scope_params = _scope(people)
+        by_person = "checkins_person_kind"
+        indexes = {
+            "scope": scope,
+            "by_day": by_person if people is not None else "checkins_day_person",
+            "by_site": by_person if people is not None else "checkins_site_day",
+        }
         period = [start, end, *scope_params]
         if report is ReportName.PERSON_DAYS:
-            return self._person_days(PERSON_DAYS_SQL.format(scope=scope), period, people)
+            return self._person_days(PERSON_DAYS_SQL.format(**indexes), period, people)
         if report is ReportName.DAILY_SHARE:
             staff = self.staff(people)
-            counts = dict(self._rows(DAILY_SHARE_SQL.format(scope=scope), period))
+            counts = dict(self._rows(DAILY_SHARE_SQL.format(**indexes), period))
             return [
                 [day, staff, counts.get(day, 0), _ratio(counts.get(day, 0), staff)]
                 for day in days_between(start, end)
             ]
         if report is ReportName.SITE_UTILISATION:
-            return self._sites(SITE_DAYS_SQL.format(scope=scope), period)
+            return self._sites(SITE_DAYS_SQL.format(**indexes), period)
         staff = self.staff(people)
-        participants, five_plus = self._rows(TELEWORK_DAYS_SQL.format(scope=scope), period)[0]
-        core = self._rows(CORE_DAY_SQL.format(scope=scope), [core_day, *scope_params])[0][0]
+        participants, five_plus = self._rows(TELEWORK_DAYS_SQL.format(**indexes), period)[0]
+        core = self._rows(CORE_DAY_SQL.format(**indexes), [core_day, *scope_params])[0][0]
         return [
             [
                 start,
@@ -196,7 +182,13 @@ class ReportReader:
             for r in self._rows("SELECT id, display_name, team, disabled FROM people", ())
             if people is not None or not r[3]
         }
-        figures = {r[0]: [float(v) for v in r[1:]] for r in self._rows(sql, params)}
+        kinds = {k.value: i for i, k in enumerate(_KINDS)}
+        figures: dict[str, list[float]] = {}
+        for pid, kind, kind_days, telework_days, work_days in self._rows(sql, params):
+            f = figures.setdefault(pid, [0.0] * (len(_KINDS) + 2))
+            f[kinds[kind]] += kind_days
+            f[-2] += telework_days
+            f[-1] += work_days
         wanted = set(people) if people is not None else set(directory)
         zero = [0.0] * (len(_KINDS) + 2)
         rows: list[list[Cell]] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -37,6 +37,7 @@ from rooms.rollcall import RollCall, RollCallAnswer, Safety
 from rooms.room import Access, Room
 from rooms.schedule import Schedule, ScheduleEntry
 from rooms.site import Site
+from rooms.telework import day_shares
 from server.migrations import MIGRATIONS, SCHEMA_VERSION
 
 RETENTION_KEY = "retention_days"
@@ -61,6 +62,10 @@ def checkin_values(c: CheckIn) -> tuple[Any, ...]:
         c.closes_at,
         int(c.auto_ended),
     )
+
+
+Step = Callable[[aiosqlite.Connection], Awaitable[None]]
+Statement = tuple[str, Sequence[Any]] | Step
 
 
 class StorageError(Exception):
@@ -101,6 +106,7 @@ def _person_values(p: Person) -> tuple[Any, ...]:
     return (p.id, p.display_name, p.team, p.role.value, p.language, p.tenant, _json_list(p.manages))
 
 
+_SHARE_COLUMNS = "day, kind_days, telework_days, work_days"
 _CHECKIN_COLUMNS = (
     "id, person_id, kind, site_id, start, end, half_day, plan, report, seat, verified,"
     " closes_at, auto_ended"
@@ -171,14 +177,20 @@ class Store:
         except sqlite3.Error as exc:
             raise StorageError(str(exc)) from exc
 
-    async def _write(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> None:
-        """Run statements in one transaction: all of them land, or none."""
+    async def _write(self, statements: Iterable[Statement]) -> None:
+        """Run statements in one transaction: all of them land, or none.
+
+        A statement is SQL with its parameters, or a step that reads before it writes.
+        """
         try:
             async with self._write_lock:
                 await self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    for sql, params in statements:
-                        await self._db.execute(sql, params)
+                    for statement in statements:
+                        if callable(statement):
+                            await statement(self._db)
+                        else:
+                            await self._db.execute(*statement)
                 except BaseException:
                     await self._db.execute("ROLLBACK")
                     raise
@@ -348,14 +360,27 @@ class Store:
     # ------------------------------------------------------------ check-ins
 
     @staticmethod
-    def _save_checkin(c: CheckIn, day: str) -> tuple[str, Sequence[Any]]:
-        return (
-            f"INSERT INTO checkins ({_CHECKIN_COLUMNS}, day)"  # noqa: S608
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-            " end = excluded.end, report = excluded.report, plan = excluded.plan,"
-            " auto_ended = excluded.auto_ended",
-            (*checkin_values(c), day),
-        )
+    def _save_checkin(c: CheckIn, day: str) -> Step:
+        """Insert a check-in with its share of the person's day, or update its ending."""
+
+        async def step(db: aiosqlite.Connection) -> None:
+            async with db.execute(
+                "SELECT kind, half_day FROM checkins WHERE person_id = ? AND day = ? AND id <> ?",
+                (c.person_id, day, c.id),
+            ) as cur:
+                same_day = [
+                    (LocationKind(k), HalfDay(h) if h else None) for k, h in await cur.fetchall()
+                ]
+            shares = day_shares(same_day, (c.location.kind, c.half_day))
+            await db.execute(
+                f"INSERT INTO checkins ({_CHECKIN_COLUMNS}, {_SHARE_COLUMNS})"  # noqa: S608
+                f" VALUES ({', '.join('?' * 17)}) ON CONFLICT(id) DO UPDATE SET"
+                " end = excluded.end, report = excluded.report, plan = excluded.plan,"
+                " auto_ended = excluded.auto_ended",
+                (*checkin_values(c), day, *shares),
+            )
+
+        return step
 
     async def checkins(self, person_id: str | None = None) -> list[CheckIn]:
         sql = f"SELECT {_CHECKIN_COLUMNS} FROM checkins"  # noqa: S608
@@ -377,7 +402,7 @@ class Store:
         """A person's check-ins, newest first, by local day (inclusive bounds)."""
         rows = await self._rows(
             f"SELECT {_CHECKIN_COLUMNS}, day FROM checkins WHERE person_id = ?"  # noqa: S608
-            " AND day >= ? AND day <= ? ORDER BY person_id DESC, day DESC, start DESC LIMIT ?",
+            " AND day >= ? AND day <= ? ORDER BY start DESC LIMIT ?",
             (person_id, start or "0000", end or "9999", max(1, min(limit, 5000))),
         )
         return [HistoryEntry(day=r[13], checkin=self._checkin(r)) for r in rows]
@@ -492,16 +517,18 @@ class Store:
         value = await self.setting(RETENTION_KEY)
         return DEFAULT_RETENTION_DAYS if value is None else int(value)
 
-    async def purgeable(self, before: float) -> int:
-        """How many check-ins a purge at `before` would delete."""
+    async def purgeable(self, before_day: str) -> int:
+        """How many check-ins a purge of the days before `before_day` would delete."""
         return int(
             await self._scalar(
-                "SELECT COUNT(*) FROM checkins WHERE end IS NOT NULL AND end < ?", (before,)
+                "SELECT COUNT(*) FROM checkins WHERE end IS NOT NULL AND day < ?", (before_day,)
             )
         )
 
-    async def purge(self, before: float) -> dict[str, int]:
-        """Delete history that ended before a moment: check-ins and finished roll-calls.
+    async def purge(self, before: float, before_day: str) -> dict[str, int]:
+        """Delete history older than a moment: the check-ins of the days before
+        `before_day` (whole days, so the day shares of what stays still add up) and the
+        roll-calls that ended before `before`.
 
         Open check-ins and a roll-call under way are kept whatever their age.
         """
@@ -511,7 +538,7 @@ class Store:
                 await self._db.execute("BEGIN IMMEDIATE")
                 try:
                     cur = await self._db.execute(
-                        "DELETE FROM checkins WHERE end IS NOT NULL AND end < ?", (before,)
+                        "DELETE FROM checkins WHERE end IS NOT NULL AND day < ?", (before_day,)
                     )
                     counts["checkins"] = cur.rowcount
                     cur = await self._db.execute(
@@ -536,7 +563,7 @@ class Store:
 
     async def apply(self, effects: Iterable[Effect], now: float) -> None:
         """Make an outcome's effects durable, all in one transaction."""
-        statements: list[tuple[str, Sequence[Any]]] = []
+        statements: list[Statement] = []
         for effect in effects:
             match effect:
                 case SaveRoom(room=room):

@@ -17,6 +17,7 @@ from rooms.checkin import CheckIn
 from rooms.office import SaveCheckIn
 from rooms.privacy import NOTICE_VERSION
 from rooms.protocol import PrivacyNotice
+from rooms.site import local_day
 from server.storage import RETENTION_KEY, Store
 
 from .support import AT_TONO, HOME, SitesOffice, cli
@@ -101,14 +102,15 @@ async def _seed(db: Path, ages_days: list[float], open_age: float) -> None:
                 start=now - age * DAY - 3600,
                 end=now - age * DAY,
             ),
-            day="2020-01-01",
+            day=local_day(now - age * DAY - 3600, "Asia/Tokyo"),
         )
         for n, age in enumerate(ages_days)
     ]
+    opened = now - open_age * DAY
     effects.append(
         SaveCheckIn(
-            CheckIn(id="open", person_id="lee", location=HOME, start=now - open_age * DAY),
-            day="2020-01-01",
+            CheckIn(id="open", person_id="lee", location=HOME, start=opened),
+            day=local_day(opened, "Asia/Tokyo"),
         )
     )
     await store.apply(effects, now)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sites_harness import PEOPLE, TONO, at
 
 from rooms.checkin import HalfDay
@@ -15,6 +17,7 @@ from rooms.site import Site, closing_after, local_day, site_problems
 from rooms.telework import (
     ReportName,
     ReportTable,
+    day_shares,
     days_between,
     period_problems,
     to_csv,
@@ -199,3 +202,38 @@ def test_the_notice_says_what_is_recorded_and_for_how_long() -> None:
     ja = notice_text("ja", None)
     assert "監査ログ" in ja and "保存期間を設定するまで" in ja
     assert notice_text("ko", 30) == notice_text("en", 30)  # English for other languages
+
+
+# ---------------------------------------------------------------- day shares
+
+SLOTS = st.tuples(st.sampled_from(list(LocationKind)), st.sampled_from([None, *HalfDay]))
+
+
+def _direct(
+    slots: list[tuple[LocationKind, HalfDay | None]],
+) -> tuple[dict[str, float], float, float]:
+    """The figures for one person's day straight from the definition."""
+    weight: dict[str, float] = {}
+    for kind, half in slots:
+        weight[kind.value] = max(weight.get(kind.value, 0.0), 1.0 if half is None else 0.5)
+    telework = min(1.0, sum(w for k, w in weight.items() if k != "main-office"))
+    return weight, telework, min(1.0, sum(weight.values()))
+
+
+@given(st.lists(SLOTS, max_size=6), st.randoms())
+def test_day_shares_add_up_to_the_days_figures_in_any_order(
+    slots: list[tuple[LocationKind, HalfDay | None]], rnd: object
+) -> None:
+    order = list(slots)
+    rnd.shuffle(order)  # type: ignore[attr-defined]
+    kinds: dict[str, float] = {}
+    telework = work = 0.0
+    for n, slot in enumerate(order):
+        k, t, w = day_shares(order[:n], slot)
+        assert k >= 0 and t >= 0 and w >= 0
+        kinds[slot[0].value] = kinds.get(slot[0].value, 0.0) + k
+        telework += t
+        work += w
+    expected_kinds, expected_telework, expected_work = _direct(slots)
+    assert kinds == expected_kinds
+    assert (telework, work) == (expected_telework, expected_work)
