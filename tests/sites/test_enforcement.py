@@ -131,3 +131,12 @@ async def test_the_team_feed_reaches_the_team_and_stays_within_it(sites: SitesOf
     yui_feed = await SiteDesk(sessions["yui"]).feed()
     assert [(p.kind, p.person_id) for p in yui_feed] == [("report", "ken"), ("plan", "ken")]
     assert await SiteDesk(sessions["lee"]).feed() == []
+
+
+def test_every_site_query_is_answered_by_the_query_desk() -> None:
+    from rooms.protocol import OfficeRequest, Request, SiteQuery
+    from server.queries import SITE_QUERIES
+
+    assert set(SITE_QUERIES) == set(SiteQuery.__args__)
+    assert not set(SITE_QUERIES) & set(OfficeRequest.__args__)
+    assert set(SITE_QUERIES) <= set(Request.__args__)
