@@ -21,6 +21,8 @@ to safety roll-calls.
 
 Who can see it
 - You, always.
+- Everyone signed in to this office sees the kind of place you work from today \
+(and which site) next to your name, as they see your status.
 - Your team (everyone in it, office staff included) reads your plan and report.
 - The managers of your team at your employer see your check-ins, history and answers. \
 Managers of other employers at a shared site see only how many seats are in use.
@@ -43,6 +45,8 @@ _JA = """\
 
 見ることができる人
 - あなた自身。
+- このオフィスにサインインしている全員が、あなたの名前の横に今日の勤務場所の種類 \
+(とサイト) を、在席状況と同じように見られます。
 - あなたのチーム (オフィス勤務の人を含む全員) は予定と報告を読めます。
 - あなたの雇用主の、あなたのチームの管理者は、チェックイン・履歴・回答を見られます。\
 共用サテライトオフィスの他の雇用主の管理者には、使用中の座席数しか見えません。

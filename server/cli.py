@@ -9,15 +9,16 @@ import logging
 import os
 import sys
 import time
+import zoneinfo
 from collections.abc import Sequence
 from pathlib import Path
 
 import msgspec
 
-from rooms.office import valid_ident
+from rooms.office import Rules, valid_ident
 from rooms.people import Person, Role
 from rooms.room import Access, Room
-from rooms.site import DEFAULT_TIME_ZONE, Site, local_day, site_problems
+from rooms.site import DEFAULT_TIME_ZONE, Site, local_day, site_problems, zone
 from rooms.telework import ReportName, to_csv
 from server.config import DEFAULT_PORT, ServerConfig, default_db_path
 from server.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_ROOMS, DEMO_SITES
@@ -51,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path, help="PEM certificate chain, to serve wss://")
     serve.add_argument("--tls-key", type=Path, help="PEM private key for --tls-cert")
     serve.add_argument("--log-level", default="INFO")
+    serve.add_argument(
+        "--time-zone",
+        default=DEFAULT_TIME_ZONE,
+        help="the office's clock for check-ins away from sites (IANA name)",
+    )
 
     demo = sub.add_parser("demo", help="create the demo office if needed and serve it locally")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
@@ -361,12 +367,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger("websockets").setLevel(logging.WARNING)
             if (args.tls_cert is None) != (args.tls_key is None):
                 raise CliError("--tls-cert and --tls-key go together")
+            try:
+                zone(args.time_zone)
+            except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+                raise CliError(f"unknown time zone {args.time_zone!r}") from None
             config = ServerConfig(
                 host=args.host,
                 port=args.port,
                 db_path=db,
                 tls_cert=args.tls_cert,
                 tls_key=args.tls_key,
+                rules=Rules(time_zone=args.time_zone),
             )
             asyncio.run(run(config))
             return 0
