@@ -358,8 +358,6 @@ class Office:
                 self.state.last_day[effect.checkin.person_id] = max(
                     effect.day, self.state.last_day.get(effect.checkin.person_id, "")
                 )
-            elif isinstance(effect, DeleteHistoryRecords):
-                self.state.last_day.pop(effect.person_id, None)
         return outcome.deliveries
 
     def run(self, outcome: Outcome) -> list[Delivery]:
