@@ -29,13 +29,17 @@ from rooms.protocol import (
     AnswerTap,
     AuditEntries,
     AuditEntry,
+    BoardReply,
     CaptionHistory,
     CreateRoom,
     DeleteRoom,
     EndCheckIn,
     Error,
     Event,
+    FeedReply,
     GetCaptionHistory,
+    HistoryFile,
+    HistoryReply,
     JoinRoom,
     KnockOn,
     LeaveRoom,
@@ -47,9 +51,13 @@ from rooms.protocol import (
     Ping,
     Pong,
     PresenceChanged,
+    PrivacyReply,
+    ReportReply,
     Request,
     Resume,
+    RollCallStatus,
     RoomSpec,
+    RosterReply,
     SendCaption,
     SendChat,
     ServerMessage,
@@ -145,6 +153,10 @@ class Session:
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     def add_status_listener(self, listener: StatusListener) -> None:
         self._status_listeners.append(listener)
@@ -321,11 +333,18 @@ class Session:
             case Snapshot():
                 self.mirror.load(message)
             case Welcome() | Ok() | Error() | Pong() | AuditEntries() | CaptionHistory():
-                future = self._pending.pop(message.id, None) if message.id is not None else None
-                if future is not None and not future.done():
-                    future.set_result(message)
-                elif isinstance(message, Error):
-                    self.last_error = SessionError(message.code, message.message)
+                self._reply(message)
+            case (
+                BoardReply()
+                | RosterReply()
+                | HistoryReply()
+                | ReportReply()
+                | FeedReply()
+                | PrivacyReply()
+                | HistoryFile()
+                | RollCallStatus()
+            ):
+                self._reply(message)
             case _:
                 if not self.mirror.receive(message) and self._ws is not None:
                     self._spawn(self._quiet(Sync(id=self._next_id())))
@@ -336,6 +355,14 @@ class Session:
             except Exception:
                 log.exception("session listener failed")
         await self._notify()
+
+    def _reply(self, message: ServerMessage) -> None:
+        rid = getattr(message, "id", None)
+        future = self._pending.pop(rid, None) if rid is not None else None
+        if future is not None and not future.done():
+            future.set_result(message)
+        elif isinstance(message, Error):
+            self.last_error = SessionError(message.code, message.message)
 
     def _track_room(self, event: Event) -> None:
         # Moves the server made for us (an admitted knock, an accepted tap) are wanted too.
@@ -398,6 +425,14 @@ class Session:
             raise SessionError(reply.code, reply.message)
         return reply
 
+    async def request(self, request: Request) -> ServerMessage:
+        """Send a request and wait for its reply; raises SessionError when refused."""
+        return await self._request(request)
+
+    def next_id(self) -> int:
+        """A fresh request id, for building requests outside this class."""
+        return self._next_id()
+
     async def _ok(self, request: Request) -> str | None:
         reply = await self._request(request)
         assert isinstance(reply, Ok), reply
@@ -459,10 +494,17 @@ class Session:
         await self._ok(SendChat(id=self._next_id(), text=text))
 
     async def check_in(
-        self, location: Location, *, half_day: HalfDay | None = None, plan: str = ""
+        self,
+        location: Location,
+        *,
+        half_day: HalfDay | None = None,
+        plan: str = "",
+        seat: str | None = None,
     ) -> str:
         ref = await self._ok(
-            StartCheckIn(id=self._next_id(), location=location, half_day=half_day, plan=plan)
+            StartCheckIn(
+                id=self._next_id(), location=location, half_day=half_day, plan=plan, seat=seat
+            )
         )
         assert ref is not None
         return ref

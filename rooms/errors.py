@@ -32,6 +32,7 @@ class ErrorCode(enum.StrEnum):
     DO_NOT_DISTURB = "do_not_disturb"
     CONFLICT = "conflict"
     CAPTIONS_OFF = "captions_off"
+    SITE_FULL = "site_full"
     # the server
     INTERNAL = "internal"
     STORAGE_UNAVAILABLE = "storage_unavailable"

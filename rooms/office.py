@@ -15,49 +15,72 @@ from dataclasses import dataclass, field
 
 import msgspec
 
+from rooms.attendance import BoardEntry, checked_in_entry, entry_for, seats_used
 from rooms.captions import CaptionLine, check_caption, keeps, settle_times
 from rooms.checkin import MAX_REPORT_TEXT, CheckIn
 from rooms.errors import ErrorCode, OfficeError
 from rooms.knock import MAX_NOTE_TEXT, Knock, Resolution, Tap
+from rooms.network import address_in
 from rooms.people import Person, Role
 from rooms.presence import MAX_STATUS_TEXT, Availability, Link, Location, LocationKind, Presence
+from rooms.privacy import NOTICE_VERSION, notice_text
 from rooms.protocol import (
     MAX_CHAT_TEXT,
+    AcknowledgeNotice,
     AnswerKnock,
+    AnswerRollCall,
     AnswerTap,
+    AttendanceChanged,
     Caption,
     ChatMessage,
     CheckInChanged,
     CreateRoom,
+    DeleteHistory,
     DeleteRoom,
     EndCheckIn,
+    EndRollCall,
     Event,
+    FeedPosted,
+    HistoryDeleted,
     JoinRoom,
     KnockOn,
     KnockRequested,
     KnockResolved,
     LeaveRoom,
     LockRoom,
+    NoticeAcknowledged,
     OfficeRequest,
     PersonChanged,
     PersonRemoved,
     PresenceChanged,
+    PrivacyNotice,
+    RollCallAnswered,
+    RollCallEnded,
+    RollCallStarted,
     RoomChanged,
     RoomRemoved,
+    ScheduleChanged,
     SendCaption,
     SendChat,
     SetPresence,
     SetRoomCaptions,
+    SetSchedule,
     SiteChanged,
+    SiteOccupancy,
     SiteRemoved,
     Snapshot,
     StartCheckIn,
+    StartRollCall,
     TapPerson,
     TapReceived,
     TapResolved,
+    TeamPost,
 )
+from rooms.rollcall import MAX_ANSWER_NOTE, MAX_ROLLCALL_MESSAGE, RollCall, RollCallAnswer
 from rooms.room import Access, Room
-from rooms.site import Site
+from rooms.schedule import Schedule, ScheduleEntry, normalised, schedule_problems
+from rooms.scope import sees, team_audience, watchers
+from rooms.site import DEFAULT_TIME_ZONE, Site, closing_after, local_day, local_weekday
 from rooms.state import OfficeState
 
 MAX_ROOM_CAPACITY = 500
@@ -70,6 +93,8 @@ class Rules:
     tap_timeout: float = 60.0
     # A dropped link keeps its room this long, so a flaky rural link is not a leave.
     reconnect_grace: float = 30.0
+    # The office's wall clock: a check-in away from any site counts for its day here.
+    time_zone: str = DEFAULT_TIME_ZONE
 
 
 # ---------------------------------------------------------------- outcome
@@ -94,6 +119,36 @@ class DeleteRoomRecord:
 @dataclass(frozen=True, slots=True)
 class SaveCheckIn:
     checkin: CheckIn
+    # The local working day the check-in counts for, derived from its start and the
+    # site's (or office's) time zone: an index for the figures, not part of the record.
+    day: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SaveSchedule:
+    person_id: str
+    entries: Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class SaveNoticeAck:
+    person_id: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteHistoryRecords:
+    person_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaveRollCall:
+    rollcall: RollCall
+
+
+@dataclass(frozen=True, slots=True)
+class SaveRollCallAnswer:
+    answer: RollCallAnswer
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +163,18 @@ class SaveCaption:
     line: CaptionLine
 
 
-Effect = SaveRoom | DeleteRoomRecord | SaveCheckIn | Audit | SaveCaption
+Effect = (
+    SaveRoom
+    | DeleteRoomRecord
+    | SaveCheckIn
+    | Audit
+    | SaveSchedule
+    | SaveNoticeAck
+    | DeleteHistoryRecords
+    | SaveRollCall
+    | SaveRollCallAnswer
+    | SaveCaption
+)
 
 
 @dataclass(slots=True)
@@ -132,6 +198,12 @@ class _Draft:
         self._seq = state.seq
         self._presence: dict[str, Presence] = {}
         self._resolved: set[str] = set()  # knocks ("k" + id) and taps ("t" + id) resolved
+        # Attendance as it will be: open check-ins (None: ended) and schedules changed,
+        # and whose state and which sites' seat counts managers must hear about.
+        self._checkins: dict[str, CheckIn | None] = {}
+        self._schedules: dict[str, Schedule] = {}
+        self.touched_people: list[str] = []
+        self.touched_sites: set[str] = set()
 
     def presence(self, pid: str) -> Presence:
         return self._presence.get(pid) or self.state.presence_of(pid)
@@ -152,6 +224,36 @@ class _Draft:
             return False
         self._resolved.add(key)
         return True
+
+    def checkin(self, pid: str) -> CheckIn | None:
+        if pid in self._checkins:
+            return self._checkins[pid]
+        return self.state.checkins.get(pid)
+
+    def checkin_changed(self, pid: str) -> bool:
+        return pid in self._checkins
+
+    def open_checkins(self) -> dict[str, CheckIn]:
+        merged: dict[str, CheckIn | None] = {**self.state.checkins, **self._checkins}
+        return {pid: c for pid, c in merged.items() if c is not None}
+
+    def schedules(self) -> dict[str, Schedule]:
+        return {**self.state.schedules, **self._schedules}
+
+    def set_checkin(self, pid: str, checkin: CheckIn | None) -> None:
+        for c in (self.checkin(pid), checkin):
+            if c is not None and c.location.site_id is not None:
+                self.touched_sites.add(c.location.site_id)
+        self._checkins[pid] = checkin
+        self.touch(pid)
+
+    def set_schedule(self, pid: str, schedule: Schedule) -> None:
+        self._schedules[pid] = schedule
+        self.touch(pid)
+
+    def touch(self, pid: str) -> None:
+        if pid not in self.touched_people:
+            self.touched_people.append(pid)
 
     def set_presence(self, pid: str, new: Presence) -> None:
         if new == self.presence(pid):
@@ -192,6 +294,8 @@ class Office:
     def __init__(self, rules: Rules | None = None) -> None:
         self.rules = rules or Rules()
         self.state = OfficeState()
+        # Set by the server from the admin's setting; the privacy notice quotes it.
+        self.retention_days: int | None = None
 
     # ------------------------------------------------------------ setup
 
@@ -212,9 +316,32 @@ class Office:
             st.checkins[c.person_id] = c
             st.presence[c.person_id] = Presence(location=c.location)
 
+    def load_attendance(
+        self,
+        *,
+        schedules: Iterable[tuple[str, Schedule]] = (),
+        last_days: Iterable[tuple[str, str]] = (),
+        notice_acks: Iterable[tuple[str, int]] = (),
+        rollcall: RollCall | None = None,
+        answers: Iterable[RollCallAnswer] = (),
+    ) -> None:
+        """Load what attendance keeps between runs (after `load`)."""
+        st = self.state
+        st.schedules = {pid: s for pid, s in schedules if s}
+        st.last_day = dict(last_days)
+        st.notice_acks = dict(notice_acks)
+        st.rollcall = rollcall
+        st.rollcall_answers = {a.person_id: a for a in answers} if rollcall else {}
+
     def snapshot(self, viewer: str) -> Snapshot:
         st = self.state
         room_id = st.room_of(viewer)
+        me = st.people.get(viewer)
+        answers = [
+            a
+            for pid, a in st.rollcall_answers.items()
+            if pid == viewer or (me is not None and pid in st.people and sees(me, st.people[pid]))
+        ]
         return Snapshot(
             knocks=[k for k in st.knocks.values() if k.person_id == viewer or k.room_id == room_id],
             taps=[t for t in st.taps.values() if viewer in (t.from_id, t.to_id)],
@@ -225,6 +352,10 @@ class Office:
             rooms=list(st.rooms.values()),
             sites=list(st.sites.values()),
             checkin=st.checkins.get(viewer),
+            schedule=list(st.schedules.get(viewer, ())),
+            notice_acknowledged=st.notice_acks.get(viewer, 0),
+            rollcall=st.rollcall,
+            rollcall_answers=answers,
         )
 
     # ------------------------------------------------------------ commit
@@ -234,6 +365,12 @@ class Office:
             raise RuntimeError("outcome decided on a stale state; decide and commit together")
         for delivery in outcome.deliveries:
             self.state.apply(delivery.event)
+        for effect in outcome.effects:
+            # Server-side bookkeeping for the "planned, not yet checked in" state.
+            if isinstance(effect, SaveCheckIn) and effect.day:
+                self.state.last_day[effect.checkin.person_id] = max(
+                    effect.day, self.state.last_day.get(effect.checkin.person_id, "")
+                )
         return outcome.deliveries
 
     def run(self, outcome: Outcome) -> list[Delivery]:
@@ -242,7 +379,10 @@ class Office:
 
     # ------------------------------------------------------------ requests
 
-    def decide(self, actor: str, request: OfficeRequest, now: float) -> Outcome:
+    def decide(
+        self, actor: str, request: OfficeRequest, now: float, *, peer: str | None = None
+    ) -> Outcome:
+        """`peer` is the address the request came from: it verifies on-site check-ins."""
         if actor not in self.state.people:
             raise OfficeError(ErrorCode.NOT_AUTHENTICATED, "unknown person")
         d = _Draft(self.state)
@@ -266,7 +406,7 @@ class Office:
             case SendChat(text=text):
                 self._chat(d, actor, text, now)
             case StartCheckIn():
-                self._checkin(d, actor, request, now)
+                self._checkin(d, actor, request, now, peer)
             case EndCheckIn(report=report):
                 self._checkout(d, actor, report, now)
             case CreateRoom():
@@ -277,6 +417,19 @@ class Office:
                 self._set_captions(d, actor, room_id, on)
             case SendCaption():
                 self._caption(d, actor, request, now)
+            case SetSchedule(entries=entries):
+                self._set_schedule(d, actor, entries)
+            case AcknowledgeNotice(version=version):
+                self._acknowledge(d, actor, version)
+            case DeleteHistory():
+                self._delete_history(d, actor, now)
+            case StartRollCall(message=message):
+                self._start_rollcall(d, actor, message, now)
+            case AnswerRollCall():
+                self._answer_rollcall(d, actor, request, now)
+            case EndRollCall():
+                self._end_rollcall(d, actor, now)
+        self._finish(d, now)
         return d.outcome
 
     def _room(self, room_id: str) -> Room:
@@ -482,10 +635,18 @@ class Office:
         msg = ChatMessage(room_id=room_id, from_id=actor, text=text, at=now)
         d.send(msg, self.state.occupants_of(room_id))
 
-    def _checkin(self, d: _Draft, actor: str, req: StartCheckIn, now: float) -> None:
+    def _checkin(
+        self, d: _Draft, actor: str, req: StartCheckIn, now: float, peer: str | None
+    ) -> None:
         self._check_location(req.location)
         _check_text(req.plan, MAX_REPORT_TEXT, "the plan")
-        previous = self.state.checkins.get(actor)
+        person = self.state.people[actor]
+        site = self.state.sites.get(req.location.site_id or "")
+        if site is not None:
+            self._check_site_admits(d, person, site, req.seat)
+        elif req.seat is not None:
+            raise OfficeError(ErrorCode.INVALID, "a seat is chosen at a satellite site")
+        previous = d.checkin(actor)
         if previous is not None:
             self._end(d, previous, previous.report, now)
         checkin = CheckIn(
@@ -495,25 +656,194 @@ class Office:
             start=now,
             half_day=req.half_day,
             plan=req.plan.strip(),
+            seat=req.seat,
+            verified=site is not None and address_in(peer, site.networks),
+            closes_at=closing_after(now, site.time_zone, site.closes) if site else None,
         )
-        d.effect(SaveCheckIn(checkin))
+        d.effect(SaveCheckIn(checkin, day=self.day_of(checkin)))
         d.send(CheckInChanged(checkin=checkin), {actor})
+        d.set_checkin(actor, checkin)
         cur = d.presence(actor)
         d.set_presence(actor, msgspec.structs.replace(cur, location=req.location))
+        if checkin.plan:
+            self._post(d, person, checkin, "plan", checkin.plan, now)
+        if self.state.notice_acks.get(actor, 0) < NOTICE_VERSION:
+            text = notice_text(person.language, self.retention_days)
+            notice = PrivacyNotice(
+                version=NOTICE_VERSION, text=text, retention_days=self.retention_days
+            )
+            d.send(notice, {actor})
         d.outcome.ref = checkin.id
 
-    def _end(self, d: _Draft, checkin: CheckIn, report: str, now: float) -> None:
-        ended = msgspec.structs.replace(checkin, end=now, report=report.strip())
-        d.effect(SaveCheckIn(ended))
+    def _check_site_admits(self, d: _Draft, person: Person, site: Site, seat: str | None) -> None:
+        if not site.serves(person.tenant):
+            raise OfficeError(ErrorCode.FORBIDDEN, f"{site.name} does not serve your employer")
+        others = [c for pid, c in d.open_checkins().items() if pid != person.id]
+        if site.seats and seats_used(others, site.id) >= site.seats:
+            raise OfficeError(ErrorCode.SITE_FULL, f"every seat at {site.name} is taken")
+        if seat is None:
+            return
+        if seat not in site.seat_names:
+            raise OfficeError(ErrorCode.NOT_FOUND, f"{site.name} has no seat {seat!r}")
+        if any(c.location.site_id == site.id and c.seat == seat for c in others):
+            raise OfficeError(ErrorCode.CONFLICT, f"seat {seat} is taken")
+
+    def day_of(self, checkin: CheckIn) -> str:
+        """The local working day a check-in counts for: the site's clock, else the office's."""
+        site = self.state.sites.get(checkin.location.site_id or "")
+        return local_day(checkin.start, site.time_zone if site else self.rules.time_zone)
+
+    def _post(
+        self, d: _Draft, person: Person, checkin: CheckIn, kind: str, text: str, now: float
+    ) -> None:
+        post = TeamPost(
+            checkin_id=checkin.id,
+            person_id=person.id,
+            team=person.team,
+            kind=kind,
+            text=text,
+            at=now,
+        )
+        d.send(FeedPosted(post=post), team_audience(person, self.state.people.values()))
+
+    def _end(
+        self, d: _Draft, checkin: CheckIn, report: str, now: float, *, auto: bool = False
+    ) -> None:
+        ended = msgspec.structs.replace(checkin, end=now, report=report.strip(), auto_ended=auto)
+        d.effect(SaveCheckIn(ended, day=self.day_of(ended)))
         d.send(CheckInChanged(checkin=None, ended=ended), {checkin.person_id})
+        d.set_checkin(checkin.person_id, None)
+        person = self.state.people.get(checkin.person_id)
+        if ended.report and ended.report != checkin.report and person is not None:
+            self._post(d, person, ended, "report", ended.report, now)
 
     def _checkout(self, d: _Draft, actor: str, report: str, now: float) -> None:
         _check_text(report, MAX_REPORT_TEXT, "the report")
-        checkin = self.state.checkins.get(actor)
+        checkin = d.checkin(actor)
         if checkin is None:
             raise OfficeError(ErrorCode.NOT_FOUND, "you are not checked in")
         self._end(d, checkin, report, now)
         d.outcome.ref = checkin.id
+
+    def _finish(self, d: _Draft, now: float) -> None:
+        """Tell managers what changed in attendance: each person's state, each site's seats."""
+        if not d.touched_people and not d.touched_sites:
+            return
+        st = self.state
+        people = st.people.values()
+        open_now = d.open_checkins()
+        schedules = d.schedules()
+        day = local_day(now, self.rules.time_zone)
+        weekday = local_weekday(now, self.rules.time_zone)
+        for pid in d.touched_people:
+            person = st.people.get(pid)
+            if person is None:
+                continue
+            audience = watchers(person, people)
+            if not audience:
+                continue
+            checkin = open_now.get(pid)
+            if checkin is not None:
+                entry: BoardEntry | None = checked_in_entry(checkin)
+            else:
+                # A check-in that just ended was today's: a plan for today is not "not yet".
+                last = {pid: day} if d.checkin_changed(pid) else st.last_day
+                entry = entry_for(pid, open_now, schedules, last, day=day, weekday=weekday)
+            assert entry is not None
+            d.send(AttendanceChanged(entry=entry), audience)
+        staff = frozenset(p.id for p in people if p.role is not Role.MEMBER)
+        for site_id in sorted(d.touched_sites):
+            site = st.sites.get(site_id)
+            if site is None or not staff:
+                continue
+            used = seats_used(open_now.values(), site_id)
+            d.send(SiteOccupancy(site_id=site_id, seats_used=used, seats_total=site.seats), staff)
+
+    def _set_schedule(self, d: _Draft, actor: str, entries: list[ScheduleEntry]) -> None:
+        problems = schedule_problems(entries)
+        if problems:
+            raise OfficeError(ErrorCode.INVALID, "; ".join(problems))
+        person = self.state.people[actor]
+        for e in entries:
+            self._check_location(e.location)
+            site = self.state.sites.get(e.location.site_id or "")
+            if site is not None and not site.serves(person.tenant):
+                raise OfficeError(ErrorCode.FORBIDDEN, f"{site.name} does not serve your employer")
+        schedule = normalised(entries)
+        if schedule == self.state.schedules.get(actor, ()):
+            return
+        d.effect(SaveSchedule(actor, schedule))
+        d.send(ScheduleChanged(person_id=actor, entries=list(schedule)), {actor})
+        d.set_schedule(actor, schedule)
+
+    def _acknowledge(self, d: _Draft, actor: str, version: int) -> None:
+        if not 1 <= version <= NOTICE_VERSION:
+            raise OfficeError(ErrorCode.INVALID, f"there is no notice version {version}")
+        if self.state.notice_acks.get(actor, 0) >= version:
+            return
+        d.effect(SaveNoticeAck(actor, version))
+        d.send(NoticeAcknowledged(person_id=actor, version=version), {actor})
+
+    def _delete_history(self, d: _Draft, actor: str, now: float) -> None:
+        checkin = d.checkin(actor)
+        if checkin is not None:
+            ended = msgspec.structs.replace(checkin, end=now)
+            d.send(CheckInChanged(checkin=None, ended=ended), {actor})
+            d.set_checkin(actor, None)
+            cur = d.presence(actor)
+            d.set_presence(actor, msgspec.structs.replace(cur, location=None))
+        d.effect(DeleteHistoryRecords(actor))
+        d.effect(Audit(actor, "history.delete", actor))
+        d.send(HistoryDeleted(person_id=actor), {actor})
+        d.touch(actor)
+
+    def _start_rollcall(self, d: _Draft, actor: str, message: str, now: float) -> None:
+        self._require_admin(actor)
+        _check_text(message, MAX_ROLLCALL_MESSAGE, "the roll-call message")
+        if self.state.rollcall is not None:
+            raise OfficeError(ErrorCode.CONFLICT, "a safety roll-call is already under way")
+        rollcall = RollCall(id=_new_id(), started_by=actor, started_at=now, message=message.strip())
+        d.effect(SaveRollCall(rollcall))
+        d.effect(Audit(actor, "rollcall.start", rollcall.id))
+        d.send(RollCallStarted(rollcall=rollcall), None)
+        d.outcome.ref = rollcall.id
+
+    def _answer_rollcall(self, d: _Draft, actor: str, req: AnswerRollCall, now: float) -> None:
+        rollcall = self.state.rollcall
+        if rollcall is None:
+            raise OfficeError(ErrorCode.NOT_FOUND, "there is no safety roll-call under way")
+        _check_text(req.note, MAX_ANSWER_NOTE, "the note")
+        location = req.location
+        if location is not None:
+            self._check_location(location)
+        else:
+            checkin = d.checkin(actor)
+            location = checkin.location if checkin is not None else None
+        answer = RollCallAnswer(
+            rollcall_id=rollcall.id,
+            person_id=actor,
+            answer=req.answer,
+            location=location,
+            note=req.note.strip(),
+            at=now,
+        )
+        d.effect(SaveRollCallAnswer(answer))
+        person = self.state.people[actor]
+        d.send(
+            RollCallAnswered(answer=answer), watchers(person, self.state.people.values()) | {actor}
+        )
+        d.outcome.ref = rollcall.id
+
+    def _end_rollcall(self, d: _Draft, actor: str, now: float) -> None:
+        self._require_admin(actor)
+        rollcall = self.state.rollcall
+        if rollcall is None:
+            raise OfficeError(ErrorCode.NOT_FOUND, "there is no safety roll-call under way")
+        ended = msgspec.structs.replace(rollcall, ended_at=now)
+        d.effect(SaveRollCall(ended))
+        d.effect(Audit(actor, "rollcall.end", rollcall.id))
+        d.send(RollCallEnded(rollcall=ended), None)
+        d.outcome.ref = rollcall.id
 
     def _require_admin(self, actor: str) -> None:
         if not self._role(actor).at_least(Role.ADMIN):
@@ -660,7 +990,7 @@ class Office:
         )
 
     def tick(self, now: float) -> Outcome:
-        """Expire knocks, taps and dropped links whose time is up."""
+        """Expire knocks, taps and dropped links whose time is up; check out closed sites."""
         d = _Draft(self.state)
         st = self.state
         for knock in list(st.knocks.values()):
@@ -673,6 +1003,11 @@ class Office:
         for pid, presence in list(st.presence.items()):
             if presence.link is Link.RECONNECTING and presence.link_since <= deadline:
                 self._drop(d, pid, now)
+        for checkin in list(st.checkins.values()):
+            # The site closed: the check-in ends at its closing time, whenever we notice.
+            if checkin.closes_at is not None and checkin.closes_at <= now:
+                self._end(d, checkin, checkin.report, checkin.closes_at, auto=True)
+        self._finish(d, now)
         return _dedupe_resolutions(d.outcome)
 
     # ------------------------------------------------------------ the directory

@@ -1,4 +1,4 @@
-"""People in the office: who they are, which team, which role, which language."""
+"""People in the office: who they are, which team and employer, which role, which language."""
 
 from __future__ import annotations
 
@@ -33,3 +33,10 @@ class Person(msgspec.Struct, frozen=True, kw_only=True):
     team: str = ""
     role: Role = Role.MEMBER
     language: str = "ja"
+    tenant: str = ""  # the employer, where one office (or site) serves several
+    manages: frozenset[str] = frozenset()  # further teams a manager looks after
+
+    @property
+    def teams(self) -> frozenset[str]:
+        """The teams this person looks after as a manager: their own and any named."""
+        return self.manages | {self.team}

@@ -16,14 +16,18 @@ from typing import Any, Final, cast
 
 import msgspec
 
+from rooms.attendance import BoardEntry, SiteBoard
 from rooms.captions import MAX_CAPTION_TEXT, CaptionLine
 from rooms.checkin import MAX_REPORT_TEXT, CheckIn, HalfDay
 from rooms.errors import ErrorCode
 from rooms.knock import MAX_NOTE_TEXT, Knock, Resolution, Tap
 from rooms.people import Person
 from rooms.presence import MAX_STATUS_TEXT, Availability, Location, Presence
+from rooms.rollcall import MAX_ANSWER_NOTE, MAX_ROLLCALL_MESSAGE, RollCall, RollCallAnswer, Safety
 from rooms.room import Access, Room
+from rooms.schedule import ScheduleEntry
 from rooms.site import Site
+from rooms.telework import ReportName, ReportTable
 
 PROTOCOL_VERSION: Final = 1
 # Frames larger than this are refused by the WebSocket layer (close code 1009).
@@ -112,6 +116,7 @@ class StartCheckIn(_Req, tag="checkin.start"):
     location: Location
     half_day: HalfDay | None = None
     plan: str = ""
+    seat: str | None = None  # a named desk at a satellite site
 
 
 class EndCheckIn(_Req, tag="checkin.end"):
@@ -167,6 +172,88 @@ class GetCaptionHistory(_Req, tag="caption.history"):
     since: float = 0.0
 
 
+# -- sites, attendance, telework figures, privacy, roll-calls (see docs/protocol.md)
+
+
+class SetSchedule(_Req, tag="schedule.set"):
+    entries: list[ScheduleEntry]
+
+
+class AcknowledgeNotice(_Req, tag="privacy.ack"):
+    version: int
+
+
+class DeleteHistory(_Req, tag="history.delete"):
+    """Delete all of your own check-in history (and end today's check-in)."""
+
+
+class StartRollCall(_Req, tag="rollcall.start"):
+    message: str = ""
+
+
+class AnswerRollCall(_Req, tag="rollcall.answer"):
+    answer: Safety
+    location: Location | None = None  # None: where you are checked in, if anywhere
+    note: str = ""
+
+
+class EndRollCall(_Req, tag="rollcall.end"):
+    pass
+
+
+class GetBoard(_Req, tag="board.get"):
+    site_id: str
+
+
+class GetRoster(_Req, tag="roster.get"):
+    team: str | None = None
+
+
+class GetHistory(_Req, tag="history.get"):
+    person_id: str
+    start: str | None = None  # YYYY-MM-DD, inclusive
+    end: str | None = None
+    limit: int = 500
+
+
+class GetReport(_Req, tag="report.get"):
+    report: ReportName
+    start: str  # YYYY-MM-DD
+    end: str
+    core_day: str | None = None  # for telework-days; defaults to the first day
+    team: str | None = None  # narrow to one team (within what you may see)
+
+
+class GetFeed(_Req, tag="feed.get"):
+    days: int = 7
+    limit: int = 200
+
+
+class GetPrivacy(_Req, tag="privacy.get"):
+    pass
+
+
+class ExportHistory(_Req, tag="history.export"):
+    format: str = "json"  # json | csv
+
+
+class GetRollCall(_Req, tag="rollcall.get"):
+    pass
+
+
+# Requests answered from storage or the office's state, without changing anything.
+SiteQuery = (
+    GetBoard
+    | GetRoster
+    | GetHistory
+    | GetReport
+    | GetFeed
+    | GetPrivacy
+    | ExportHistory
+    | GetRollCall
+)
+
+
 Request = (
     Login
     | Resume
@@ -190,6 +277,13 @@ Request = (
     | SetRoomCaptions
     | SendCaption
     | GetCaptionHistory
+    | SetSchedule
+    | AcknowledgeNotice
+    | DeleteHistory
+    | StartRollCall
+    | AnswerRollCall
+    | EndRollCall
+    | SiteQuery
 )
 # Requests the office state machine handles; the rest belong to the connection layer.
 OfficeRequest = (
@@ -208,6 +302,12 @@ OfficeRequest = (
     | DeleteRoom
     | SetRoomCaptions
     | SendCaption
+    | SetSchedule
+    | AcknowledgeNotice
+    | DeleteHistory
+    | StartRollCall
+    | AnswerRollCall
+    | EndRollCall
 )
 
 # ---------------------------------------------------------------- replies
@@ -255,6 +355,82 @@ class CaptionHistory(_Msg, tag="caption.history"):
     lines: list[CaptionLine]
 
 
+class BoardReply(_Msg, tag="board"):
+    id: int
+    board: SiteBoard
+
+
+class RosterReply(_Msg, tag="roster"):
+    id: int
+    day: str
+    entries: list[BoardEntry]
+
+
+class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
+    day: str  # the local working day the check-in counts for
+    checkin: CheckIn
+
+
+class HistoryReply(_Msg, tag="history"):
+    id: int
+    person_id: str
+    entries: list[HistoryEntry]
+
+
+class ReportReply(_Msg, tag="report"):
+    id: int
+    table: ReportTable
+
+
+class TeamPost(msgspec.Struct, frozen=True, kw_only=True):
+    """A start-of-day plan or an end-of-day report in the team feed."""
+
+    checkin_id: str
+    person_id: str
+    team: str
+    kind: str  # plan | report
+    text: str
+    at: float
+
+
+class FeedReply(_Msg, tag="feed"):
+    id: int
+    posts: list[TeamPost]
+
+
+class PrivacyReply(_Msg, tag="privacy"):
+    id: int
+    version: int
+    text: str
+    acknowledged: int  # the version you acknowledged, 0 for none
+    retention_days: int | None
+
+
+class HistoryFile(_Msg, tag="history.file"):
+    id: int
+    format: str
+    content: str
+
+
+class RollCallStatus(_Msg, tag="rollcall.status"):
+    id: int
+    rollcall: RollCall | None
+    answers: list[RollCallAnswer]  # of the people you may see
+    unanswered: list[str]  # the people you may see who have not answered
+
+
+SiteReply = (
+    BoardReply
+    | RosterReply
+    | HistoryReply
+    | ReportReply
+    | FeedReply
+    | PrivacyReply
+    | HistoryFile
+    | RollCallStatus
+)
+
+
 # ---------------------------------------------------------------- state
 
 
@@ -271,6 +447,10 @@ class Snapshot(_Msg, tag="snapshot"):
     # What is waiting for this viewer: knocks on their room or by them, calls to or from them.
     knocks: list[Knock] = []
     taps: list[Tap] = []
+    schedule: list[ScheduleEntry] = []  # your own planned schedule
+    notice_acknowledged: int = 0  # the privacy notice version you acknowledged
+    rollcall: RollCall | None = None  # a safety roll-call under way
+    rollcall_answers: list[RollCallAnswer] = []  # yours, and those of the people you see
 
 
 class PresenceChanged(_Msg, tag="presence"):
@@ -373,6 +553,71 @@ class Caption(_Msg, tag="caption"):
     at: float  # when the server relayed it
 
 
+class FeedPosted(_Msg, tag="feed.post"):
+    post: TeamPost
+
+
+class AttendanceChanged(_Msg, tag="attendance"):
+    """To the managers who see the person: their state changed."""
+
+    entry: BoardEntry
+
+
+class SiteOccupancy(_Msg, tag="site.occupancy"):
+    """To managers and administrators: seats in use at a site (a count, no names)."""
+
+    site_id: str
+    seats_used: int
+    seats_total: int
+
+
+class ScheduleChanged(_Msg, tag="schedule"):
+    person_id: str
+    entries: list[ScheduleEntry]
+
+
+class PrivacyNotice(_Msg, tag="privacy.notice"):
+    """What check-ins record and who sees it: show it, then send `privacy.ack`."""
+
+    version: int
+    text: str
+    retention_days: int | None
+
+
+class NoticeAcknowledged(_Msg, tag="privacy.acknowledged"):
+    person_id: str
+    version: int
+
+
+class HistoryDeleted(_Msg, tag="history.deleted"):
+    person_id: str
+
+
+class RollCallStarted(_Msg, tag="rollcall.started"):
+    rollcall: RollCall
+
+
+class RollCallAnswered(_Msg, tag="rollcall.answered"):
+    answer: RollCallAnswer
+
+
+class RollCallEnded(_Msg, tag="rollcall.ended"):
+    rollcall: RollCall
+
+
+SiteNotification = (
+    FeedPosted
+    | AttendanceChanged
+    | SiteOccupancy
+    | ScheduleChanged
+    | PrivacyNotice
+    | NoticeAcknowledged
+    | HistoryDeleted
+    | RollCallStarted
+    | RollCallAnswered
+    | RollCallEnded
+)
+
 Notification = (
     KnockRequested
     | KnockResolved
@@ -381,9 +626,12 @@ Notification = (
     | ChatMessage
     | CheckInChanged
     | Caption
+    | SiteNotification
 )
 Event = StateEvent | Notification
-ServerMessage = Welcome | Ok | Error | AuditEntries | Pong | CaptionHistory | Snapshot | Event
+ServerMessage = (
+    Welcome | Ok | Error | AuditEntries | Pong | CaptionHistory | Snapshot | Event | SiteReply
+)
 
 LIMITS: Final = {
     "status_text": MAX_STATUS_TEXT,
@@ -391,6 +639,8 @@ LIMITS: Final = {
     "chat": MAX_CHAT_TEXT,
     "report": MAX_REPORT_TEXT,
     "caption": MAX_CAPTION_TEXT,
+    "rollcall_message": MAX_ROLLCALL_MESSAGE,
+    "rollcall_note": MAX_ANSWER_NOTE,
 }
 
 # ---------------------------------------------------------------- codecs

@@ -13,20 +13,28 @@ from rooms.presence import Presence
 from rooms.protocol import (
     CheckInChanged,
     Event,
+    HistoryDeleted,
     KnockRequested,
     KnockResolved,
+    NoticeAcknowledged,
     PersonChanged,
     PersonRemoved,
     PresenceChanged,
+    RollCallAnswered,
+    RollCallEnded,
+    RollCallStarted,
     RoomChanged,
     RoomRemoved,
+    ScheduleChanged,
     SiteChanged,
     SiteRemoved,
     Snapshot,
     TapReceived,
     TapResolved,
 )
+from rooms.rollcall import RollCall, RollCallAnswer
 from rooms.room import Room
+from rooms.schedule import Schedule
 from rooms.site import Site
 
 OFFLINE = Presence()
@@ -42,6 +50,13 @@ class OfficeState:
         self.knocks: dict[str, Knock] = {}
         self.taps: dict[str, Tap] = {}
         self.checkins: dict[str, CheckIn] = {}  # open check-ins by person
+        # Attendance. The server holds everyone's; a client mirror holds its own (and,
+        # for a manager, the roll-call answers of their staff).
+        self.schedules: dict[str, Schedule] = {}
+        self.last_day: dict[str, str] = {}  # the local day of each person's last check-in
+        self.notice_acks: dict[str, int] = {}  # privacy notice version acknowledged
+        self.rollcall: RollCall | None = None
+        self.rollcall_answers: dict[str, RollCallAnswer] = {}
         # Derived index, kept in step by `apply`: who is in each room.
         self.occupants: dict[str, set[str]] = {}
 
@@ -71,6 +86,10 @@ class OfficeState:
         self.knocks = {k.id: k for k in snapshot.knocks}
         self.taps = {t.id: t for t in snapshot.taps}
         self.checkins = {snapshot.me: snapshot.checkin} if snapshot.checkin else {}
+        self.schedules = {snapshot.me: tuple(snapshot.schedule)} if snapshot.schedule else {}
+        self.notice_acks = {snapshot.me: snapshot.notice_acknowledged}
+        self.rollcall = snapshot.rollcall
+        self.rollcall_answers = {a.person_id: a for a in snapshot.rollcall_answers}
         self._reindex()
 
     def apply(self, event: Event) -> None:
@@ -121,6 +140,22 @@ class OfficeState:
                     self.checkins[checkin.person_id] = checkin
                 elif ended is not None:
                     self.checkins.pop(ended.person_id, None)
+            case ScheduleChanged(person_id=pid, entries=entries):
+                self.schedules[pid] = tuple(entries)
+            case NoticeAcknowledged(person_id=pid, version=version):
+                self.notice_acks[pid] = version
+            case HistoryDeleted(person_id=pid):
+                self.last_day.pop(pid, None)
+            case RollCallStarted(rollcall=rollcall):
+                self.rollcall = rollcall
+                self.rollcall_answers = {}
+            case RollCallAnswered(answer=answer):
+                if self.rollcall is not None and answer.rollcall_id == self.rollcall.id:
+                    self.rollcall_answers[answer.person_id] = answer
+            case RollCallEnded(rollcall=rollcall):
+                if self.rollcall is not None and self.rollcall.id == rollcall.id:
+                    self.rollcall = None
+                    self.rollcall_answers = {}
             case _:
                 pass  # chat carries no state
 

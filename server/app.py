@@ -14,6 +14,7 @@ import http
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -48,11 +49,14 @@ from rooms.protocol import (
 from rooms.protocol import (
     Request as ClientRequest,
 )
+from rooms.site import local_day
 from server.config import ServerConfig
 from server.hub import Hub
 from server.metrics import Metrics
 from server.passwords import hash_password_async, needs_rehash, verify_password_async
+from server.queries import SITE_QUERIES, Queries
 from server.ratelimit import TokenBucket
+from server.reports import ReportReader
 from server.storage import StorageError, Store
 from server.tokens import new_token, token_hash
 
@@ -88,6 +92,10 @@ class YoriaiServer:
         self._background: list[asyncio.Task[None]] = []
         self._data_version = 0
         self.started = time.time()
+        # The clock for attendance (closing times, retention); tests move it forward.
+        self.clock: Callable[[], float] = time.time
+        self.reports = ReportReader(store.path)
+        self.queries = Queries(self.office, store, self.reports, lambda: self.clock())
 
     @classmethod
     async def open(cls, config: ServerConfig) -> YoriaiServer:
@@ -99,8 +107,29 @@ class YoriaiServer:
             await store.sites(),
             await store.open_checkins(),
         )
+        rollcall, answers = await store.active_rollcall()
+        server.office.load_attendance(
+            schedules=await store.schedules(),
+            last_days=await store.last_days(),
+            notice_acks=await store.notice_acks(),
+            rollcall=rollcall,
+            answers=answers,
+        )
+        await server.purge()
         server._data_version = await store.data_version()
         return server
+
+    async def purge(self) -> dict[str, int]:
+        """Delete history older than the retention period the admin set."""
+        days = await self.store.retention_days()
+        self.office.retention_days = days
+        before = self.clock() - days * 86400
+        counts = await self.store.purge(before, local_day(before, self.office.rules.time_zone))
+        if any(counts.values()):
+            detail = " ".join(f"{k}={v}" for k, v in counts.items())
+            await self.store.audit(self.clock(), "yoriai-server", "retention.purge", detail)
+            log.info("retention (%d days) purged %s", days, detail)
+        return counts
 
     # ------------------------------------------------------------ lifecycle
 
@@ -123,6 +152,7 @@ class YoriaiServer:
             asyncio.create_task(self._ticker(), name="office-tick"),
             asyncio.create_task(self._watch_directory(), name="directory-watch"),
             asyncio.create_task(self._purge_captions(), name="caption-purge"),
+            asyncio.create_task(self._purge_daily(), name="retention-purge"),
         ]
         sock = next(iter(self._server.sockets))
         host, port = sock.getsockname()[:2]
@@ -142,6 +172,7 @@ class YoriaiServer:
         if self._server is not None:
             self._server.close(close_connections=True)
             await self._server.wait_closed()
+        self.reports.close()
         await self.store.close()
 
     # ------------------------------------------------------------ HTTP
@@ -269,14 +300,23 @@ class YoriaiServer:
                 self.hub.send(client.conn, AuditEntries(id=rid, entries=entries))
             case GetCaptionHistory():
                 await self._caption_history(client, client.person_id, request)
+            case _ if isinstance(request, SITE_QUERIES):
+                try:
+                    reply = await self.queries.answer(client.person_id, request)
+                except OfficeError as exc:
+                    self._error(client, request.id, exc.code, exc.message)
+                    return
+                self.hub.send(client.conn, reply)
             case _:
                 await self._office_request(client, client.person_id, request)
 
     async def _office_request(self, client: _Client, actor: str, request: OfficeRequest) -> None:
         now = time.time()
+        address = client.conn.remote_address
+        peer = str(address[0]) if address else None  # verifies on-site check-ins
         async with self._lock:
             try:
-                outcome = self.office.decide(actor, request, now)
+                outcome = self.office.decide(actor, request, now, peer=peer)
             except OfficeError as exc:
                 self._error(client, request.id, exc.code, exc.message)
                 return
@@ -429,7 +469,15 @@ class YoriaiServer:
         while True:
             await asyncio.sleep(self.config.tick_s)
             async with self._lock:
-                self.hub.deliver(self.office.commit(self.office.tick(time.time())))
+                now = self.clock()
+                outcome = self.office.tick(now)
+                try:
+                    if outcome.effects:  # automatic check-outs at closing time
+                        await self.store.apply(outcome.effects, now)
+                except StorageError as exc:
+                    log.warning("cannot save the tick, will retry: %s", exc)
+                else:
+                    self.hub.deliver(self.office.commit(outcome))
             for conn in self.hub.connections:
                 transport = conn.transport
                 if transport is not None and (
@@ -475,6 +523,14 @@ class YoriaiServer:
             for pid in known - {p.id for p in people}:
                 for conn in self.hub.connections_of(pid):
                     await conn.close(CLOSE_POLICY, "account disabled")
+
+    async def _purge_daily(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.purge_interval_s)
+            try:
+                await self.purge()
+            except StorageError as exc:
+                log.warning("cannot purge old history: %s", exc)
 
 
 def _json(status: http.HTTPStatus, body: object) -> Response:

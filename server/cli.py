@@ -9,20 +9,25 @@ import logging
 import os
 import sys
 import time
+import zoneinfo
 from collections.abc import Sequence
 from pathlib import Path
 
 import msgspec
 
 from rooms.captions import DAY, check_keep
-from rooms.office import valid_ident
+from rooms.office import Rules, valid_ident
 from rooms.people import Person, Role
 from rooms.room import Access, Room
-from rooms.site import Site
+from rooms.site import DEFAULT_TIME_ZONE, Site, local_day, site_problems, zone
+from rooms.telework import ReportName, to_csv
 from server.config import DEFAULT_PORT, ServerConfig, default_db_path
 from server.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_ROOMS, DEMO_SITES
 from server.passwords import MIN_PASSWORD_LENGTH, hash_password
-from server.storage import StorageError, Store
+from server.reports import ReportError, ReportReader
+from server.storage import RETENTION_KEY, StorageError, Store
+
+MAX_RETENTION_DAYS = 3650
 
 
 class CliError(Exception):
@@ -48,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path, help="PEM certificate chain, to serve wss://")
     serve.add_argument("--tls-key", type=Path, help="PEM private key for --tls-cert")
     serve.add_argument("--log-level", default="INFO")
+    serve.add_argument(
+        "--time-zone",
+        default=DEFAULT_TIME_ZONE,
+        help="the office's clock for check-ins away from sites (IANA name)",
+    )
 
     demo = sub.add_parser("demo", help="create the demo office if needed and serve it locally")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
@@ -59,7 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--team", default="")
     add.add_argument("--role", choices=[r.value for r in Role], default=Role.MEMBER.value)
     add.add_argument("--language", default="ja")
+    add.add_argument("--tenant", default="", help="the employer, where one office serves several")
+    add.add_argument("--manages", default="", help="further teams a manager looks after (a,b)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    uset = user.add_parser("set", help="change a person's name, team, employer or role")
+    uset.add_argument("username")
+    uset.add_argument("--name", help="display name")
+    uset.add_argument("--team")
+    uset.add_argument("--tenant")
+    uset.add_argument("--role", choices=[r.value for r in Role])
+    uset.add_argument("--language")
+    uset.add_argument("--manages", help="further teams a manager looks after (a,b; '' for none)")
     passwd = user.add_parser("passwd", help="set a person's password")
     passwd.add_argument("username")
     passwd.add_argument("--password-stdin", action="store_true")
@@ -91,9 +111,33 @@ def _parser() -> argparse.ArgumentParser:
     sadd.add_argument("--name", required=True)
     sadd.add_argument("--region", default="")
     sadd.add_argument("--seats", type=int, default=0)
+    sadd.add_argument("--time-zone", default=DEFAULT_TIME_ZONE, help="IANA name, e.g. Asia/Tokyo")
+    sadd.add_argument("--operator", default="", help="who runs the site")
+    sadd.add_argument("--seat-names", default="", help="named hot desks: A1,A2,...")
+    sadd.add_argument("--tenants", default="", help="employers served: a,b (default: everyone)")
+    sadd.add_argument("--networks", default="", help="the site's address ranges: 192.0.2.0/24,...")
+    sadd.add_argument("--closes", default="", help="closing time HH:MM; check-ins end then")
     site.add_parser("remove", help="remove a site").add_argument("id")
     site.add_parser("list", help="list sites")
+
+    report = sub.add_parser("report", help="telework figures as CSV on stdout")
+    report.add_argument("name", choices=[r.value for r in ReportName])
+    report.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    report.add_argument("--core-day", help="telework-days: the core day (default: --from)")
+    report.add_argument("--tenant", help="only this employer's people")
+    report.add_argument("--team", help="only this team's people")
+
+    retention = sub.add_parser("retention", help="how long check-in history is kept")
+    retention.add_argument("days", nargs="?", type=int, help="set the period, in days")
+    retention.add_argument("--default", action="store_true", help="go back to the default")
+    purge = sub.add_parser("purge", help="delete history older than the retention period now")
+    purge.add_argument("--dry-run", action="store_true", help="only say what would go")
     return p
+
+
+def _names(text: str | None) -> list[str]:
+    return [n.strip() for n in (text or "").split(",") if n.strip()]
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -167,10 +211,29 @@ async def _admin_with(store: Store, args: argparse.Namespace) -> int:
                 team=args.team,
                 role=Role(args.role),
                 language=args.language,
+                tenant=args.tenant,
+                manages=frozenset(_names(args.manages)),
             )
             if await store.credentials(person.id) is not None:
                 raise CliError(f"{person.id} exists already")
             await store.add_person(person, hash_password(_read_password(args.password_stdin)))
+        elif args.action == "set":
+            creds = await store.credentials(args.username)
+            if creds is None:
+                raise CliError(f"no such user: {args.username}")
+            changes = {
+                k: v
+                for k, v in {
+                    "display_name": args.name,
+                    "team": args.team,
+                    "tenant": args.tenant,
+                    "role": Role(args.role) if args.role else None,
+                    "language": args.language,
+                    "manages": None if args.manages is None else frozenset(_names(args.manages)),
+                }.items()
+                if v is not None
+            }
+            await store.update_person(msgspec.structs.replace(creds.person, **changes))
         elif args.action == "passwd":
             digest = hash_password(_read_password(args.password_stdin))
             if not await store.set_password(args.username, digest):
@@ -215,17 +278,51 @@ async def _admin_with(store: Store, args: argparse.Namespace) -> int:
     if args.command == "site":
         if args.action == "list":
             for s in await store.sites():
-                print(f"{s.id}\t{s.seats}\t{s.region}\t{s.name}")
+                extra = [s.time_zone, f"closes {s.closes}" if s.closes else "", s.operator]
+                extra += [f"tenants {','.join(sorted(s.tenants))}" if s.tenants else ""]
+                extra += [f"networks {','.join(s.networks)}" if s.networks else ""]
+                print(f"{s.id}\t{s.seats}\t{s.region}\t{s.name}\t" + "\t".join(extra).strip())
             return 0
         if args.action == "add":
             site = Site(
-                id=_ident(args.id, "site"), name=args.name, region=args.region, seats=args.seats
+                id=_ident(args.id, "site"),
+                name=args.name,
+                region=args.region,
+                seats=args.seats,
+                time_zone=args.time_zone,
+                operator=args.operator,
+                seat_names=tuple(_names(args.seat_names)),
+                tenants=frozenset(_names(args.tenants)),
+                networks=tuple(_names(args.networks)),
+                closes=args.closes,
             )
+            problems = site_problems(site)
+            if problems:
+                raise CliError("; ".join(problems))
             await store.save_site(site)
         elif not await store.delete_site(args.id):
             raise CliError(f"no such site: {args.id}")
         await store.audit(now, "yoriai-server", f"site.{args.action}", args.id)
         print(f"site {args.action}: {args.id}")
+        return 0
+    if args.command == "report":
+        return await _report(store, args)
+    if args.command == "retention":
+        return await _retention(store, args, now)
+    if args.command == "purge":
+        days = await store.retention_days()
+        before = now - days * 86400
+        before_day = local_day(before, DEFAULT_TIME_ZONE)
+        if args.dry_run:
+            n = await store.purgeable(before_day)
+            print(f"would delete {n} check-ins older than {days} days")
+            return 0
+        counts = await store.purge(before, before_day)
+        await store.audit(now, "yoriai-server", "retention.purge", str(counts))
+        print(
+            f"deleted {counts['checkins']} check-ins and {counts['rollcalls']} roll-calls"
+            f" older than {days} days"
+        )
         return 0
     raise CliError(f"unknown command {args.command}")
 
@@ -252,6 +349,45 @@ async def _room_captions(store: Store, args: argparse.Namespace) -> None:
     print(f"{room.id}: {saving}; {kept}")
 
 
+async def _report(store: Store, args: argparse.Namespace) -> int:
+    people: list[str] | None = None
+    if args.tenant is not None or args.team is not None:
+        people = [
+            p.id
+            for p in await store.people(include_disabled=True)
+            if (args.tenant is None or p.tenant == args.tenant)
+            and (args.team is None or p.team == args.team)
+        ]
+    reader = ReportReader(store.path)
+    try:
+        table = reader.run(
+            ReportName(args.name), args.start, args.end, people=people, core_day=args.core_day
+        )
+    except ReportError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        reader.close()
+    await store.audit(
+        time.time(), "yoriai-server", "report.read", f"{args.name} {args.start}..{args.end}"
+    )
+    sys.stdout.write(to_csv(table))
+    return 0
+
+
+async def _retention(store: Store, args: argparse.Namespace, now: float) -> int:
+    if args.default:
+        await store.set_setting(RETENTION_KEY, None)
+    elif args.days is not None:
+        if not 1 <= args.days <= MAX_RETENTION_DAYS:
+            raise CliError(f"the retention period is 1-{MAX_RETENTION_DAYS} days")
+        await store.set_setting(RETENTION_KEY, str(args.days))
+    if args.default or args.days is not None:
+        await store.audit(now, "yoriai-server", "retention.set", str(args.days or "default"))
+    days = await store.retention_days()
+    print(f"check-in history is kept for {days} days (a running server purges hourly)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from server.app import run
 
@@ -266,12 +402,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger("websockets").setLevel(logging.WARNING)
             if (args.tls_cert is None) != (args.tls_key is None):
                 raise CliError("--tls-cert and --tls-key go together")
+            try:
+                zone(args.time_zone)
+            except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+                raise CliError(f"unknown time zone {args.time_zone!r}") from None
             config = ServerConfig(
                 host=args.host,
                 port=args.port,
                 db_path=db,
                 tls_cert=args.tls_cert,
                 tls_key=args.tls_key,
+                rules=Rules(time_zone=args.time_zone),
             )
             asyncio.run(run(config))
             return 0

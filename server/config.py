@@ -52,6 +52,7 @@ class ServerConfig:
     directory_poll_s: float = 2.0
     # How often captions kept past their room's retention period are purged.
     caption_purge_s: float = 60.0
+    purge_interval_s: float = 3600.0  # how often history past retention is deleted
     rules: Rules = field(default_factory=Rules)
     limits: Limits = field(default_factory=Limits)
 

@@ -42,14 +42,30 @@ DEMO_ROOMS: Final = (
 )
 
 DEMO_SITES: Final = (
-    Site(id="tono", name="遠野サテライトオフィス Tono satellite", region="Iwate", seats=12),
+    Site(
+        id="tono",
+        name="遠野サテライトオフィス Tono satellite",
+        region="Iwate",
+        seats=12,
+        operator="遠野市 Tono City",
+        seat_names=("A1", "A2", "A3", "B1", "B2", "B3"),
+        # The demo runs on one machine: its own loopback stands in for the site's network.
+        networks=("127.0.0.0/8",),
+        closes="20:00",
+    ),
     Site(
         id="kamiyama",
         name="神山サテライトオフィス Kamiyama satellite",
         region="Tokushima",
         seats=20,
+        operator="神山町 Kamiyama Town",
+        closes="21:00",
     ),
     Site(
-        id="shirahama", name="白浜ワーケーション Shirahama workation", region="Wakayama", seats=15
+        id="shirahama",
+        name="白浜ワーケーション Shirahama workation",
+        region="Wakayama",
+        seats=15,
+        operator="白浜町 Shirahama Town",
     ),
 )

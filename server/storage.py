@@ -9,22 +9,65 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
 import aiosqlite
+import msgspec
 
 from rooms.captions import HISTORY_LIMIT, CaptionLine, CaptionPolicy
 from rooms.checkin import CheckIn, HalfDay
-from rooms.office import Audit, DeleteRoomRecord, Effect, SaveCaption, SaveCheckIn, SaveRoom
+from rooms.office import (
+    Audit,
+    DeleteHistoryRecords,
+    DeleteRoomRecord,
+    Effect,
+    SaveCaption,
+    SaveCheckIn,
+    SaveNoticeAck,
+    SaveRollCall,
+    SaveRollCallAnswer,
+    SaveRoom,
+    SaveSchedule,
+)
 from rooms.people import Person, Role
 from rooms.presence import Location, LocationKind
-from rooms.protocol import AuditEntry
+from rooms.protocol import AuditEntry, HistoryEntry, TeamPost
+from rooms.rollcall import RollCall, RollCallAnswer, Safety
 from rooms.room import Access, Room
+from rooms.schedule import Schedule, ScheduleEntry
 from rooms.site import Site
+from rooms.telework import day_shares
 from server.migrations import MIGRATIONS, SCHEMA_VERSION
+
+RETENTION_KEY = "retention_days"
+# A year and a month: a fiscal year's figures can still be reported after it ends.
+DEFAULT_RETENTION_DAYS = 400
+
+
+def checkin_values(c: CheckIn) -> tuple[Any, ...]:
+    """A check-in as the row values of _CHECKIN_COLUMNS (the bench writes rows this way too)."""
+    return (
+        c.id,
+        c.person_id,
+        c.location.kind.value,
+        c.location.site_id,
+        c.start,
+        c.end,
+        c.half_day.value if c.half_day else None,
+        c.plan,
+        c.report,
+        c.seat,
+        int(c.verified),
+        c.closes_at,
+        int(c.auto_ended),
+    )
+
+
+Step = Callable[[aiosqlite.Connection], Awaitable[None]]
+Statement = tuple[str, Sequence[Any]] | Step
 
 
 class StorageError(Exception):
@@ -38,8 +81,38 @@ class Credentials:
     disabled: bool
 
 
+_PERSON_COLUMNS = "id, display_name, team, role, language, tenant, manages"
+_strings = msgspec.json.Decoder(list[str])
+_schedule = msgspec.json.Decoder(list[ScheduleEntry])
+
+
+def _json_list(values: Iterable[str]) -> str:
+    return msgspec.json.encode(
+        sorted(values) if isinstance(values, frozenset) else list(values)
+    ).decode()
+
+
 def _person(row: Sequence[Any]) -> Person:
-    return Person(id=row[0], display_name=row[1], team=row[2], role=Role(row[3]), language=row[4])
+    return Person(
+        id=row[0],
+        display_name=row[1],
+        team=row[2],
+        role=Role(row[3]),
+        language=row[4],
+        tenant=row[5],
+        manages=frozenset(_strings.decode(row[6])),
+    )
+
+
+def _person_values(p: Person) -> tuple[Any, ...]:
+    return (p.id, p.display_name, p.team, p.role.value, p.language, p.tenant, _json_list(p.manages))
+
+
+_SHARE_COLUMNS = "day, kind_days, telework_days, work_days"
+_CHECKIN_COLUMNS = (
+    "id, person_id, kind, site_id, start, end, half_day, plan, report, seat, verified,"
+    " closes_at, auto_ended"
+)
 
 
 class Store:
@@ -106,14 +179,20 @@ class Store:
         except sqlite3.Error as exc:
             raise StorageError(str(exc)) from exc
 
-    async def _write(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> None:
-        """Run statements in one transaction: all of them land, or none."""
+    async def _write(self, statements: Iterable[Statement]) -> None:
+        """Run statements in one transaction: all of them land, or none.
+
+        A statement is SQL with its parameters, or a step that reads before it writes.
+        """
         try:
             async with self._write_lock:
                 await self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    for sql, params in statements:
-                        await self._db.execute(sql, params)
+                    for statement in statements:
+                        if callable(statement):
+                            await statement(self._db)
+                        else:
+                            await self._db.execute(*statement)
                 except BaseException:
                     await self._db.execute("ROLLBACK")
                     raise
@@ -128,47 +207,40 @@ class Store:
     async def people(self, *, include_disabled: bool = False) -> list[Person]:
         where = "" if include_disabled else "WHERE disabled = 0"
         rows = await self._rows(
-            f"SELECT id, display_name, team, role, language FROM people {where} ORDER BY id"  # noqa: S608
+            f"SELECT {_PERSON_COLUMNS} FROM people {where} ORDER BY id"  # noqa: S608
         )
         return [_person(r) for r in rows]
 
     async def credentials(self, person_id: str) -> Credentials | None:
         rows = await self._rows(
-            "SELECT id, display_name, team, role, language, password_hash, disabled"
-            " FROM people WHERE id = ?",
+            f"SELECT {_PERSON_COLUMNS}, password_hash, disabled FROM people WHERE id = ?",  # noqa: S608
             (person_id,),
         )
         if not rows:
             return None
         row = rows[0]
-        return Credentials(_person(row), row[5], bool(row[6]))
+        return Credentials(_person(row), row[7], bool(row[8]))
 
     async def add_person(self, person: Person, password_hash: str) -> None:
-        await self._write(
-            [
-                (
-                    "INSERT INTO people (id, display_name, team, role, language, password_hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        person.id,
-                        person.display_name,
-                        person.team,
-                        person.role.value,
-                        person.language,
-                        password_hash,
-                    ),
-                )
-            ]
-        )
+        await self.add_people([(person, password_hash)])
 
     async def add_people(self, people: Iterable[tuple[Person, str]]) -> None:
         await self._write(
             (
-                "INSERT INTO people (id, display_name, team, role, language, password_hash)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (p.id, p.display_name, p.team, p.role.value, p.language, h),
+                f"INSERT INTO people ({_PERSON_COLUMNS}, password_hash)"  # noqa: S608
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (*_person_values(p), h),
             )
             for p, h in people
+        )
+
+    async def update_person(self, person: Person) -> bool:
+        """Change a person's directory entry (not their password)."""
+        values = _person_values(person)
+        return await self._update(
+            "UPDATE people SET display_name = ?, team = ?, role = ?, language = ?, tenant = ?,"
+            " manages = ? WHERE id = ?",
+            (*values[1:], values[0]),
         )
 
     async def set_password(self, person_id: str, password_hash: str) -> bool:
@@ -249,17 +321,49 @@ class Store:
         return await self._update("DELETE FROM rooms WHERE id = ?", (room_id,))
 
     async def sites(self) -> list[Site]:
-        rows = await self._rows("SELECT id, name, region, seats FROM sites ORDER BY id")
-        return [Site(id=r[0], name=r[1], region=r[2], seats=r[3]) for r in rows]
+        rows = await self._rows(
+            "SELECT id, name, region, seats, time_zone, operator, seat_names, tenants, networks,"
+            " closes FROM sites ORDER BY id"
+        )
+        return [
+            Site(
+                id=r[0],
+                name=r[1],
+                region=r[2],
+                seats=r[3],
+                time_zone=r[4],
+                operator=r[5],
+                seat_names=tuple(_strings.decode(r[6])),
+                tenants=frozenset(_strings.decode(r[7])),
+                networks=tuple(_strings.decode(r[8])),
+                closes=r[9],
+            )
+            for r in rows
+        ]
 
     async def save_site(self, site: Site) -> None:
         await self._write(
             [
                 (
-                    "INSERT INTO sites (id, name, region, seats) VALUES (?, ?, ?, ?)"
+                    "INSERT INTO sites (id, name, region, seats, time_zone, operator, seat_names,"
+                    " tenants, networks, closes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
-                    " region = excluded.region, seats = excluded.seats",
-                    (site.id, site.name, site.region, site.seats),
+                    " region = excluded.region, seats = excluded.seats,"
+                    " time_zone = excluded.time_zone, operator = excluded.operator,"
+                    " seat_names = excluded.seat_names, tenants = excluded.tenants,"
+                    " networks = excluded.networks, closes = excluded.closes",
+                    (
+                        site.id,
+                        site.name,
+                        site.region,
+                        site.seats,
+                        site.time_zone,
+                        site.operator,
+                        _json_list(site.seat_names),
+                        _json_list(site.tenants),
+                        _json_list(site.networks),
+                        site.closes,
+                    ),
                 )
             ]
         )
@@ -270,28 +374,30 @@ class Store:
     # ------------------------------------------------------------ check-ins
 
     @staticmethod
-    def _save_checkin(c: CheckIn) -> tuple[str, Sequence[Any]]:
-        return (
-            "INSERT INTO checkins (id, person_id, kind, site_id, start, end, half_day, plan,"
-            " report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-            " end = excluded.end, report = excluded.report, plan = excluded.plan",
-            (
-                c.id,
-                c.person_id,
-                c.location.kind.value,
-                c.location.site_id,
-                c.start,
-                c.end,
-                c.half_day.value if c.half_day else None,
-                c.plan,
-                c.report,
-            ),
-        )
+    def _save_checkin(c: CheckIn, day: str) -> Step:
+        """Insert a check-in with its share of the person's day, or update its ending."""
+
+        async def step(db: aiosqlite.Connection) -> None:
+            async with db.execute(
+                "SELECT kind, half_day FROM checkins WHERE person_id = ? AND day = ? AND id <> ?",
+                (c.person_id, day, c.id),
+            ) as cur:
+                same_day = [
+                    (LocationKind(k), HalfDay(h) if h else None) for k, h in await cur.fetchall()
+                ]
+            shares = day_shares(same_day, (c.location.kind, c.half_day))
+            await db.execute(
+                f"INSERT INTO checkins ({_CHECKIN_COLUMNS}, {_SHARE_COLUMNS})"  # noqa: S608
+                f" VALUES ({', '.join('?' * 17)}) ON CONFLICT(id) DO UPDATE SET"
+                " end = excluded.end, report = excluded.report, plan = excluded.plan,"
+                " auto_ended = excluded.auto_ended",
+                (*checkin_values(c), day, *shares),
+            )
+
+        return step
 
     async def checkins(self, person_id: str | None = None) -> list[CheckIn]:
-        sql = (
-            "SELECT id, person_id, kind, site_id, start, end, half_day, plan, report FROM checkins"
-        )
+        sql = f"SELECT {_CHECKIN_COLUMNS} FROM checkins"  # noqa: S608
         params: tuple[Any, ...] = ()
         if person_id is not None:
             sql += " WHERE person_id = ?"
@@ -300,10 +406,24 @@ class Store:
 
     async def open_checkins(self) -> list[CheckIn]:
         rows = await self._rows(
-            "SELECT id, person_id, kind, site_id, start, end, half_day, plan, report"
-            " FROM checkins WHERE end IS NULL ORDER BY start"
+            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE end IS NULL ORDER BY start"  # noqa: S608
         )
         return [self._checkin(r) for r in rows]
+
+    async def history(
+        self, person_id: str, start: str | None, end: str | None, limit: int
+    ) -> list[HistoryEntry]:
+        """A person's check-ins, newest first, by local day (inclusive bounds)."""
+        rows = await self._rows(
+            f"SELECT {_CHECKIN_COLUMNS}, day FROM checkins WHERE person_id = ?"  # noqa: S608
+            " AND day >= ? AND day <= ? ORDER BY start DESC LIMIT ?",
+            (person_id, start or "0000", end or "9999", max(1, min(limit, 5000))),
+        )
+        return [HistoryEntry(day=r[13], checkin=self._checkin(r)) for r in rows]
+
+    async def last_days(self) -> list[tuple[str, str]]:
+        rows = await self._rows("SELECT person_id, MAX(day) FROM checkins GROUP BY person_id")
+        return [(r[0], r[1]) for r in rows if r[1] is not None]
 
     @staticmethod
     def _checkin(r: Sequence[Any]) -> CheckIn:
@@ -316,13 +436,148 @@ class Store:
             half_day=HalfDay(r[6]) if r[6] else None,
             plan=r[7],
             report=r[8],
+            seat=r[9],
+            verified=bool(r[10]),
+            closes_at=r[11],
+            auto_ended=bool(r[12]),
         )
+
+    async def feed(self, people: Iterable[str] | None, since: float, limit: int) -> list[TeamPost]:
+        """Plans and reports of these people (None: everyone) since a moment, newest first."""
+        who = "" if people is None else " AND c.person_id IN (SELECT value FROM json_each(?))"
+        params: list[Any] = [since, since]
+        if people is not None:
+            params.insert(1, _json_list(list(people)))
+            params.insert(3, _json_list(list(people)))
+        rows = await self._rows(
+            "SELECT * FROM ("  # noqa: S608 (`who` is one of two fixed strings)
+            " SELECT c.id, c.person_id, COALESCE(p.team, ''), 'plan', c.plan, c.start AS at"
+            " FROM checkins c LEFT JOIN people p ON p.id = c.person_id"
+            f" WHERE c.start >= ? {who} AND c.plan <> ''"
+            " UNION ALL"
+            " SELECT c.id, c.person_id, COALESCE(p.team, ''), 'report', c.report, c.end AS at"
+            " FROM checkins c LEFT JOIN people p ON p.id = c.person_id"
+            f" WHERE c.end >= ? {who} AND c.report <> ''"
+            ") ORDER BY at DESC LIMIT ?",
+            (*params, max(1, min(limit, 1000))),
+        )
+        return [
+            TeamPost(checkin_id=r[0], person_id=r[1], team=r[2], kind=r[3], text=r[4], at=r[5])
+            for r in rows
+        ]
+
+    # ------------------------------------------------------------ schedules, notices, roll-calls
+
+    async def schedules(self) -> list[tuple[str, Schedule]]:
+        rows = await self._rows("SELECT person_id, entries FROM schedules")
+        return [(r[0], tuple(_schedule.decode(r[1]))) for r in rows]
+
+    async def notice_acks(self) -> list[tuple[str, int]]:
+        rows = await self._rows("SELECT person_id, version FROM notice_acks")
+        return [(r[0], r[1]) for r in rows]
+
+    async def active_rollcall(self) -> tuple[RollCall | None, list[RollCallAnswer]]:
+        rows = await self._rows(
+            "SELECT id, started_by, started_at, message, ended_at FROM rollcalls"
+            " WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1"
+        )
+        if not rows:
+            return None, []
+        r = rows[0]
+        rollcall = RollCall(id=r[0], started_by=r[1], started_at=r[2], message=r[3])
+        return rollcall, await self.rollcall_answers(rollcall.id)
+
+    async def rollcall_answers(
+        self, rollcall_id: str | None = None, person_id: str | None = None
+    ) -> list[RollCallAnswer]:
+        rows = await self._rows(
+            "SELECT rollcall_id, person_id, answer, kind, site_id, note, at FROM rollcall_answers"
+            " WHERE (? IS NULL OR rollcall_id = ?) AND (? IS NULL OR person_id = ?) ORDER BY at",
+            (rollcall_id, rollcall_id, person_id, person_id),
+        )
+        return [
+            RollCallAnswer(
+                rollcall_id=r[0],
+                person_id=r[1],
+                answer=Safety(r[2]),
+                location=Location(kind=LocationKind(r[3]), site_id=r[4]) if r[3] else None,
+                note=r[5],
+                at=r[6],
+            )
+            for r in rows
+        ]
+
+    # ------------------------------------------------------------ settings and retention
+
+    async def setting(self, key: str) -> str | None:
+        value = await self._scalar("SELECT value FROM settings WHERE key = ?", (key,))
+        return None if value is None else str(value)
+
+    async def set_setting(self, key: str, value: str | None) -> None:
+        if value is None:
+            await self._write([("DELETE FROM settings WHERE key = ?", (key,))])
+        else:
+            await self._write(
+                [
+                    (
+                        "INSERT INTO settings (key, value) VALUES (?, ?)"
+                        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (key, value),
+                    )
+                ]
+            )
+
+    async def retention_days(self) -> int:
+        value = await self.setting(RETENTION_KEY)
+        return DEFAULT_RETENTION_DAYS if value is None else int(value)
+
+    async def purgeable(self, before_day: str) -> int:
+        """How many check-ins a purge of the days before `before_day` would delete."""
+        return int(
+            await self._scalar(
+                "SELECT COUNT(*) FROM checkins WHERE end IS NOT NULL AND day < ?", (before_day,)
+            )
+        )
+
+    async def purge(self, before: float, before_day: str) -> dict[str, int]:
+        """Delete history older than a moment: the check-ins of the days before
+        `before_day` (whole days, so the day shares of what stays still add up) and the
+        roll-calls that ended before `before`.
+
+        Open check-ins and a roll-call under way are kept whatever their age.
+        """
+        counts: dict[str, int] = {}
+        try:
+            async with self._write_lock:
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    cur = await self._db.execute(
+                        "DELETE FROM checkins WHERE end IS NOT NULL AND day < ?", (before_day,)
+                    )
+                    counts["checkins"] = cur.rowcount
+                    cur = await self._db.execute(
+                        "DELETE FROM rollcall_answers WHERE rollcall_id IN"
+                        " (SELECT id FROM rollcalls WHERE ended_at < ?)",
+                        (before,),
+                    )
+                    counts["rollcall_answers"] = cur.rowcount
+                    cur = await self._db.execute(
+                        "DELETE FROM rollcalls WHERE ended_at < ?", (before,)
+                    )
+                    counts["rollcalls"] = cur.rowcount
+                except BaseException:
+                    await self._db.execute("ROLLBACK")
+                    raise
+                await self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StorageError(str(exc)) from exc
+        return counts
 
     # ------------------------------------------------------------ effects of the office
 
     async def apply(self, effects: Iterable[Effect], now: float) -> None:
         """Make an outcome's effects durable, all in one transaction."""
-        statements: list[tuple[str, Sequence[Any]]] = []
+        statements: list[Statement] = []
         for effect in effects:
             match effect:
                 case SaveRoom(room=room):
@@ -332,10 +587,66 @@ class Store:
                     statements.append(("DELETE FROM captions WHERE room_id = ?", (room_id,)))
                 case SaveCaption(line=line):
                     statements.append(self._save_caption(line))
-                case SaveCheckIn(checkin=checkin):
-                    statements.append(self._save_checkin(checkin))
+                case SaveCheckIn(checkin=checkin, day=day):
+                    statements.append(self._save_checkin(checkin, day))
                 case Audit(actor=actor, action=action, detail=detail):
                     statements.append(self._audit(now, actor, action, detail))
+                case SaveSchedule(person_id=pid, entries=entries):
+                    statements.append(
+                        (
+                            "INSERT INTO schedules (person_id, entries) VALUES (?, ?)"
+                            " ON CONFLICT(person_id) DO UPDATE SET entries = excluded.entries",
+                            (pid, msgspec.json.encode(list(entries)).decode()),
+                        )
+                    )
+                case SaveNoticeAck(person_id=pid, version=version):
+                    statements.append(
+                        (
+                            "INSERT INTO notice_acks (person_id, version, at) VALUES (?, ?, ?)"
+                            " ON CONFLICT(person_id) DO UPDATE SET version = excluded.version,"
+                            " at = excluded.at",
+                            (pid, version, now),
+                        )
+                    )
+                case DeleteHistoryRecords(person_id=pid):
+                    statements.append(("DELETE FROM checkins WHERE person_id = ?", (pid,)))
+                    # Answers to a roll-call still under way stay: people are looking.
+                    statements.append(
+                        (
+                            "DELETE FROM rollcall_answers WHERE person_id = ? AND rollcall_id"
+                            " IN (SELECT id FROM rollcalls WHERE ended_at IS NOT NULL)",
+                            (pid,),
+                        )
+                    )
+                case SaveRollCall(rollcall=r):
+                    statements.append(
+                        (
+                            "INSERT INTO rollcalls (id, started_by, started_at, message, ended_at)"
+                            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                            " ended_at = excluded.ended_at",
+                            (r.id, r.started_by, r.started_at, r.message, r.ended_at),
+                        )
+                    )
+                case SaveRollCallAnswer(answer=a):
+                    loc = a.location
+                    statements.append(
+                        (
+                            "INSERT INTO rollcall_answers (rollcall_id, person_id, answer, kind,"
+                            " site_id, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                            " ON CONFLICT(rollcall_id, person_id) DO UPDATE SET"
+                            " answer = excluded.answer, kind = excluded.kind,"
+                            " site_id = excluded.site_id, note = excluded.note, at = excluded.at",
+                            (
+                                a.rollcall_id,
+                                a.person_id,
+                                a.answer.value,
+                                loc.kind.value if loc else None,
+                                loc.site_id if loc else None,
+                                a.note,
+                                a.at,
+                            ),
+                        )
+                    )
         await self._write(statements)
 
     # ------------------------------------------------------------ captions kept by policy

@@ -6,6 +6,7 @@ import json
 
 import msgspec
 import pytest
+from site_samples import SITE_REQUESTS, SITE_SERVER_MESSAGES
 
 from rooms import protocol as p
 from rooms.captions import CaptionLine
@@ -133,6 +134,9 @@ SERVER_MESSAGES: list[msgspec.Struct] = [
         ],
     ),
 ]
+
+REQUESTS += SITE_REQUESTS
+SERVER_MESSAGES += SITE_SERVER_MESSAGES
 
 
 def _tag(message: msgspec.Struct) -> str:

@@ -1,0 +1,3 @@
+from .support import sites, start_sites
+
+__all__ = ["sites", "start_sites"]
