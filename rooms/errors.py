@@ -31,6 +31,10 @@ class ErrorCode(enum.StrEnum):
     UNAVAILABLE = "unavailable"
     DO_NOT_DISTURB = "do_not_disturb"
     CONFLICT = "conflict"
+    # voice and guests
+    INVITE_INVALID = "invite_invalid"
+    INVITE_EXPIRED = "invite_expired"
+    MEDIA_FAILED = "media_failed"
     # the server
     INTERNAL = "internal"
     STORAGE_UNAVAILABLE = "storage_unavailable"

@@ -137,6 +137,61 @@ class ListAudit(_Req, tag="audit.list"):
     limit: int = 100
 
 
+# ---------------------------------------------------------------- voice and guests
+# Voice is WebRTC audio through the server: the client offers, the server answers over
+# this WebSocket, and the server mixes the room (see rooms/media and docs/protocol.md).
+
+MAX_GUEST_NAME: Final = 40
+MAX_INVITE_TTL_S: Final = 7 * 24 * 3600.0
+
+
+class IceServer(msgspec.Struct, frozen=True, kw_only=True):
+    """A STUN or TURN server, as RTCIceServer in the browser's WebRTC API."""
+
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+class GetVoiceConfig(_Req, tag="voice.config"):
+    """Ask for the ICE servers to use (TURN credentials may be made per person)."""
+
+
+class VoiceOffer(_Req, tag="voice.offer"):
+    """Start (or restart) audio in the room you are in, with an SDP offer."""
+
+    room_id: str
+    sdp: str
+
+
+class VoiceIce(_Req, tag="voice.ice"):
+    """A trickled ICE candidate for your audio in a room."""
+
+    room_id: str
+    candidate: str
+    sdp_mid: str | None = None
+    sdp_mline_index: int | None = None
+
+
+class VoiceStop(_Req, tag="voice.stop"):
+    """Hang up your audio but stay in the room."""
+
+
+class CreateInvite(_Req, tag="invite.create"):
+    """A member invites a guest from a browser into one room, for a while."""
+
+    room_id: str
+    ttl_s: float = 3600.0
+
+
+class GuestJoin(_Req, tag="guest.join"):
+    """A guest's sign-in: the invitation from the link, and the name they typed."""
+
+    v: int
+    invite: str
+    name: str
+
+
 Request = (
     Login
     | Resume
@@ -157,6 +212,12 @@ Request = (
     | CreateRoom
     | DeleteRoom
     | ListAudit
+    | GetVoiceConfig
+    | VoiceOffer
+    | VoiceIce
+    | VoiceStop
+    | CreateInvite
+    | GuestJoin
 )
 # Requests the office state machine handles; the rest belong to the connection layer.
 OfficeRequest = (
@@ -212,6 +273,24 @@ class AuditEntries(_Msg, tag="audit"):
 class Pong(_Msg, tag="pong"):
     id: int
     server_time: float
+
+
+class VoiceConfig(_Msg, tag="voice.config"):
+    id: int
+    ice_servers: list[IceServer]
+
+
+class VoiceAnswer(_Msg, tag="voice.answer"):
+    id: int
+    room_id: str
+    sdp: str
+
+
+class InviteCreated(_Msg, tag="invite"):
+    id: int
+    room_id: str
+    url: str
+    expires_at: float
 
 
 # ---------------------------------------------------------------- state
@@ -315,17 +394,66 @@ class CheckInChanged(_Msg, tag="checkin"):
     ended: CheckIn | None = None
 
 
+class VoiceSpeaking(_Msg, tag="voice.speaking"):
+    """Who is speaking in a room now; sent on change, at most about five times a second."""
+
+    room_id: str
+    speaking: list[str]
+
+
+class VoiceClosed(_Msg, tag="voice.closed"):
+    """The server ended your audio (you left the room, the link failed, ...)."""
+
+    room_id: str
+    reason: str
+    code: ErrorCode | None = None
+
+
+class RosterEntry(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    guest: bool = False
+
+
+class GuestRoom(_Msg, tag="guest.room"):
+    """All a guest sees of the office: the room they were invited to and who is in it."""
+
+    room_id: str
+    room_name: str
+    people: list[RosterEntry]
+
+
 Notification = (
-    KnockRequested | KnockResolved | TapReceived | TapResolved | ChatMessage | CheckInChanged
+    KnockRequested
+    | KnockResolved
+    | TapReceived
+    | TapResolved
+    | ChatMessage
+    | CheckInChanged
+    | VoiceSpeaking
+    | VoiceClosed
+    | GuestRoom
 )
 Event = StateEvent | Notification
-ServerMessage = Welcome | Ok | Error | AuditEntries | Pong | Snapshot | Event
+ServerMessage = (
+    Welcome
+    | Ok
+    | Error
+    | AuditEntries
+    | Pong
+    | VoiceConfig
+    | VoiceAnswer
+    | InviteCreated
+    | Snapshot
+    | Event
+)
 
 LIMITS: Final = {
     "status_text": MAX_STATUS_TEXT,
     "note": MAX_NOTE_TEXT,
     "chat": MAX_CHAT_TEXT,
     "report": MAX_REPORT_TEXT,
+    "guest_name": MAX_GUEST_NAME,
 }
 
 # ---------------------------------------------------------------- codecs

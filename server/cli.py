@@ -54,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("username")
     add.add_argument("--name", required=True, help="display name")
     add.add_argument("--team", default="")
-    add.add_argument("--role", choices=[r.value for r in Role], default=Role.MEMBER.value)
+    add.add_argument(
+        "--role", choices=[r.value for r in Role if r is not Role.GUEST], default=Role.MEMBER.value
+    )
     add.add_argument("--language", default="ja")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     passwd = user.add_parser("passwd", help="set a person's password")
