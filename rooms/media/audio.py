@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fractions
 import math
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import av
 import numpy as np
@@ -21,8 +21,11 @@ TIME_BASE: Final = fractions.Fraction(1, SAMPLE_RATE)
 SILENCE_DBFS: Final = -100.0
 
 Pcm = npt.NDArray[np.float32]
-# An encoded Opus packet; not tied to a container stream.
-Packet = av.Packet[Any]
+# An encoded Opus packet; not tied to a container stream. (Generic in the stubs only.)
+if TYPE_CHECKING:
+    Packet = av.Packet[Any]
+else:
+    Packet = av.Packet
 
 
 def silence(samples: int = FRAME_SAMPLES) -> Pcm:

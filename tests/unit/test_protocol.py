@@ -64,6 +64,12 @@ REQUESTS: list[msgspec.Struct] = [
     ),
     p.DeleteRoom(id=20, room_id="lab"),
     p.ListAudit(id=21, limit=5),
+    p.GetVoiceConfig(id=22),
+    p.VoiceOffer(id=23, room_id="lobby", sdp="v=0\r\n"),
+    p.VoiceIce(id=24, room_id="lobby", candidate="candidate:1 1 udp 1 127.0.0.1 5000 typ host"),
+    p.VoiceStop(id=25),
+    p.CreateInvite(id=26, room_id="lobby", ttl_s=600.0),
+    p.GuestJoin(id=27, v=1, invite="a.b", name="Mika"),
 ]
 
 SERVER_MESSAGES: list[msgspec.Struct] = [
@@ -99,6 +105,14 @@ SERVER_MESSAGES: list[msgspec.Struct] = [
     p.ChatMessage(room_id="lobby", from_id="ken", text="hi", at=5.0),
     p.CheckInChanged(checkin=CHECKIN),
     p.CheckInChanged(checkin=None, ended=msgspec.structs.replace(CHECKIN, end=20.0)),
+    p.VoiceConfig(id=15, ice_servers=[p.IceServer(urls=["turn:127.0.0.1:3478"], username="u")]),
+    p.VoiceAnswer(id=16, room_id="lobby", sdp="v=0\r\n"),
+    p.InviteCreated(id=17, room_id="lobby", url="http://127.0.0.1/guest/a.b", expires_at=9.0),
+    p.VoiceSpeaking(room_id="lobby", speaking=["ken"]),
+    p.VoiceClosed(room_id="lobby", reason="you left the room"),
+    p.GuestRoom(
+        room_id="lobby", room_name="Lobby", people=[p.RosterEntry(id="g1", name="Mika", guest=True)]
+    ),
 ]
 
 
