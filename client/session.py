@@ -28,11 +28,13 @@ from rooms.protocol import (
     AnswerTap,
     AuditEntries,
     AuditEntry,
+    CreateInvite,
     CreateRoom,
     DeleteRoom,
     EndCheckIn,
     Error,
     Event,
+    InviteCreated,
     JoinRoom,
     KnockOn,
     LeaveRoom,
@@ -54,6 +56,8 @@ from rooms.protocol import (
     StartCheckIn,
     Sync,
     TapPerson,
+    VoiceAnswer,
+    VoiceConfig,
     Welcome,
     decode_server,
     encode,
@@ -315,7 +319,16 @@ class Session:
         match message:
             case Snapshot():
                 self.mirror.load(message)
-            case Welcome() | Ok() | Error() | Pong() | AuditEntries():
+            case (
+                Welcome()
+                | Ok()
+                | Error()
+                | Pong()
+                | AuditEntries()
+                | VoiceConfig()
+                | VoiceAnswer()
+                | InviteCreated()
+            ):
                 future = self._pending.pop(message.id, None) if message.id is not None else None
                 if future is not None and not future.done():
                     future.set_result(message)
@@ -475,6 +488,20 @@ class Session:
         reply = await self._request(ListAudit(id=self._next_id(), limit=limit))
         assert isinstance(reply, AuditEntries)
         return reply.entries
+
+    async def request(self, request: Request) -> ServerMessage:
+        """Send any request and return its reply (raises SessionError on an error reply).
+        For features that build on the session, such as voice (client/voice.py)."""
+        return await self._request(request)
+
+    def next_id(self) -> int:
+        return self._next_id()
+
+    async def invite(self, room_id: str, ttl_s: float = 3600.0) -> InviteCreated:
+        """An invitation link for a guest from a browser, into one room."""
+        reply = await self._request(CreateInvite(id=self._next_id(), room_id=room_id, ttl_s=ttl_s))
+        assert isinstance(reply, InviteCreated)
+        return reply
 
     async def send_raw(self, frame: str | bytes) -> None:
         """Send a frame as it is (for tests of the server's defences)."""

@@ -92,8 +92,18 @@ class Voice:
             if isinstance(event, PresenceChanged | PersonRemoved):
                 pid = event.person_id
                 in_media = self.media.room_of(pid)
-                if in_media is not None and state.room_of(pid) != in_media:
+                now_in = state.room_of(pid)
+                if in_media is not None and now_in != in_media:
                     self.media.stop(pid, "you left the room")
+                if isinstance(event, PresenceChanged) and now_in is not None:
+                    self._tell_speaking(pid, now_in)
+
+    def _tell_speaking(self, pid: str, room_id: str) -> None:
+        """Speaking is sent on change; a newcomer needs to hear the current state."""
+        speaking = self.media.speaking(room_id)
+        if speaking:
+            event = VoiceSpeaking(room_id=room_id, speaking=sorted(speaking))
+            self._server.hub.send_to([pid], event)
 
     async def handle(self, client: _Client, actor: str, request: VoiceRequest) -> None:
         hub = self._server.hub
@@ -113,6 +123,7 @@ class Voice:
                         still_in_room=lambda: state.room_of(actor) == room_id,
                     )
                     hub.send(client.conn, VoiceAnswer(id=rid, room_id=room_id, sdp=answer))
+                    self._tell_speaking(actor, room_id)
                 case VoiceIce(id=rid):
                     await self.media.add_candidate(
                         actor,

@@ -33,6 +33,13 @@ GATE_DBFS: Final = -55.0
 # A participant's queue deeper than this is trimmed, so a burst after a stall does not
 # become permanent delay.
 MAX_QUEUE_FRAMES: Final = 3
+# A queue that never ran below two frames for this many ticks holds standing delay:
+# drop a frame to take it out (the mixer's jitter buffer adapts down, never up past 3).
+DRAIN_WINDOW_TICKS: Final = 50
+# A speaker keeps their own mix-minus for this long after their last loud frame, so a
+# late or quiet frame does not switch them to the shared stream (whose encoder has
+# their own voice in its memory) and back.
+HOLD_TICKS: Final = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +53,21 @@ class MixPlan:
     listens_to: dict[str, str | None]
 
 
-def plan_mix(frames: Mapping[str, Pcm], everyone: Iterable[str]) -> MixPlan:
-    """Sum the active frames once; derive each distinct mix from the sum."""
+def plan_mix(
+    frames: Mapping[str, Pcm], everyone: Iterable[str], held: Iterable[str] = ()
+) -> MixPlan:
+    """Sum the active frames once; derive each distinct mix from the sum. People in
+    `held` (recent speakers) keep a mix of their own even in a tick they are quiet."""
     active = frozenset(frames)
+    own = active | frozenset(held)
     total = silence()
     for pcm in frames.values():
         total = total + pcm
     mixes: dict[str | None, Pcm] = {}
     listens_to: dict[str, str | None] = {}
     for pid in everyone:
-        if pid in active:
-            mixes[pid] = total - frames[pid]
+        if pid in own:
+            mixes[pid] = total - frames[pid] if pid in frames else total
             listens_to[pid] = pid
         else:
             listens_to[pid] = None
@@ -79,6 +90,10 @@ class _Input:
     encoder: OpusStream | None = None
     level: float = SILENCE_DBFS
     late: int = 0  # ticks that found no frame waiting
+    hold: int = 0  # ticks left in which this speaker keeps their own mix
+    window: int = 0
+    window_min: int = MAX_QUEUE_FRAMES
+    drained: int = 0  # frames dropped to cut standing delay
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +142,9 @@ class RoomMixer:
     def tick(self, pts: int) -> TickResult:
         frames: dict[str, Pcm] = {}
         levels: dict[str, float] = {}
+        held: list[str] = []
         for pid, inp in self._inputs.items():
+            self._drain(inp)
             if inp.queue:
                 pcm = inp.queue.popleft()
                 if pcm.shape[0] != FRAME_SAMPLES:
@@ -135,16 +152,20 @@ class RoomMixer:
                 inp.level = level_dbfs(pcm)
                 if inp.level > GATE_DBFS:
                     frames[pid] = pcm
+                    inp.hold = HOLD_TICKS
             else:
                 inp.late += 1
                 inp.level = SILENCE_DBFS
+            if inp.hold > 0:
+                inp.hold -= 1
+                held.append(pid)
             levels[pid] = inp.level
-        plan = plan_mix(frames, self._inputs)
+        plan = plan_mix(frames, self._inputs, held)
         packets: dict[str, Packet] = {}
         encoded: dict[str | None, Packet] = {}
         encodes = 0
         for key, mix in plan.mixes.items():
-            if key is not None and len(plan.active) == 1:
+            if key is not None and not (plan.active - {key}):
                 # A lone speaker's mix-minus is silence: no need to encode it.
                 encoded[key] = self._silent(pts)
                 continue
@@ -158,6 +179,17 @@ class RoomMixer:
         for pid, key in plan.listens_to.items():
             packets[pid] = encoded[key]
         return TickResult(packets=packets, levels=levels, encodes=encodes)
+
+    @staticmethod
+    def _drain(inp: _Input) -> None:
+        inp.window_min = min(inp.window_min, len(inp.queue))
+        inp.window += 1
+        if inp.window >= DRAIN_WINDOW_TICKS:
+            if inp.window_min >= 2 and inp.queue:
+                inp.queue.popleft()
+                inp.drained += 1
+            inp.window = 0
+            inp.window_min = MAX_QUEUE_FRAMES
 
     def _speaker_encoder(self, pid: str) -> OpusStream:
         inp = self._inputs[pid]
