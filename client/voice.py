@@ -24,9 +24,9 @@ from aiortc.mediastreams import MediaStreamTrack
 
 from client.session import Session, SessionError
 from rooms.media.audio import SILENCE_DBFS, Pcm, silence
-from rooms.media.peer import configuration
+from rooms.media.peer import configuration, tap_audio
 from rooms.media.quality import LinkStats, Quality
-from rooms.media.tracks import PcmSource, Recorder, SourceTrack, read_audio
+from rooms.media.tracks import PcmSource, Recorder, SourceTrack
 from rooms.protocol import (
     GetVoiceConfig,
     PresenceChanged,
@@ -312,8 +312,11 @@ class VoiceSession:
 
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:
-            if track.kind == "audio":
-                self._spawn(read_audio(track, self.recorder))
+            # Decoded as each packet arrives; a speaker's output stream is the playout
+            # buffer (see client/audio_devices.py).
+            for transceiver in pc.getTransceivers():
+                if transceiver.receiver.track is track and track.kind == "audio":
+                    tap_audio(transceiver.receiver, self.recorder)
 
         @pc.on("connectionstatechange")
         def on_state() -> None:

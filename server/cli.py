@@ -16,7 +16,13 @@ from rooms.office import valid_ident
 from rooms.people import Person, Role
 from rooms.room import Access, Room
 from rooms.site import Site
-from server.config import DEFAULT_PORT, ServerConfig, default_db_path
+from server.config import (
+    DEFAULT_PORT,
+    IceServerConfig,
+    ServerConfig,
+    VoiceSettings,
+    default_db_path,
+)
 from server.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_ROOMS, DEMO_SITES
 from server.passwords import MIN_PASSWORD_LENGTH, hash_password
 from server.storage import StorageError, Store
@@ -45,9 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path, help="PEM certificate chain, to serve wss://")
     serve.add_argument("--tls-key", type=Path, help="PEM private key for --tls-cert")
     serve.add_argument("--log-level", default="INFO")
+    _voice_options(serve)
 
     demo = sub.add_parser("demo", help="create the demo office if needed and serve it locally")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
+    _voice_options(demo)
 
     user = sub.add_parser("user", help="manage people").add_subparsers(dest="action", required=True)
     add = user.add_parser("add", help="add a person")
@@ -87,6 +95,59 @@ def _parser() -> argparse.ArgumentParser:
     site.add_parser("remove", help="remove a site").add_argument("id")
     site.add_parser("list", help="list sites")
     return p
+
+
+def _voice_options(p: argparse.ArgumentParser) -> None:
+    v = p.add_argument_group("voice rooms and guests")
+    v.add_argument(
+        "--ice-server",
+        action="append",
+        default=[],
+        metavar="URL[,URL...]",
+        help="a STUN or TURN server for clients, e.g. turn:turn.example.jp:3478?transport=tcp"
+        " (repeatable; see docs/admin/turn.md)",
+    )
+    v.add_argument("--turn-user", help="a static TURN user name (coturn `user=`)")
+    v.add_argument("--turn-password-file", type=Path, help="a file holding its password")
+    v.add_argument(
+        "--turn-secret-file",
+        type=Path,
+        help="coturn's static-auth-secret, to give each person short-lived TURN credentials",
+    )
+    v.add_argument(
+        "--media-address",
+        action="append",
+        default=None,
+        metavar="IP",
+        help="address the server offers for audio (repeatable; default: every interface"
+        " but loopback). Give the address clients reach the server at.",
+    )
+    v.add_argument(
+        "--public-url", help="how people reach this server, for invitation links (https://...)"
+    )
+
+
+def _voice_settings(args: argparse.Namespace) -> VoiceSettings:
+    password = None
+    if args.turn_password_file is not None:
+        password = args.turn_password_file.read_text().strip()
+    if (args.turn_user is None) != (password is None):
+        raise CliError("--turn-user and --turn-password-file go together")
+    secret = args.turn_secret_file.read_text().strip() if args.turn_secret_file else None
+    servers = tuple(
+        IceServerConfig(
+            urls=tuple(u.strip() for u in spec.split(",") if u.strip()),
+            username=args.turn_user if spec.startswith("turn") else None,
+            credential=password if spec.startswith("turn") else None,
+        )
+        for spec in args.ice_server
+    )
+    for server in servers:
+        for url in server.urls:
+            if not url.startswith(("stun:", "stuns:", "turn:", "turns:")):
+                raise CliError(f"not a STUN or TURN URL: {url}")
+    addresses = tuple(args.media_address) if args.media_address else None
+    return VoiceSettings(ice_servers=servers, turn_secret=secret, media_addresses=addresses)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -237,6 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 db_path=db,
                 tls_cert=args.tls_cert,
                 tls_key=args.tls_key,
+                voice=_voice_settings(args),
+                public_url=args.public_url,
             )
             asyncio.run(run(config))
             return 0
@@ -245,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger("websockets").setLevel(logging.WARNING)
             if args.db is None and "YORIAI_DB" not in os.environ:
                 db = db.with_name("demo.db")
-            asyncio.run(_demo(db, args.port))
+            asyncio.run(_demo(db, args.port, _voice_settings(args)))
             return 0
         return asyncio.run(_admin(args, db))
     except CliError as exc:
@@ -258,13 +321,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-async def _demo(db: Path, port: int) -> None:
+async def _demo(db: Path, port: int, voice: VoiceSettings) -> None:
     from server.app import YoriaiServer
 
     store = await Store.open(db)
     await create_demo(store)
     await store.close()
-    server = await YoriaiServer.open(ServerConfig(port=port, db_path=db))
+    server = await YoriaiServer.open(ServerConfig(port=port, db_path=db, voice=voice))
     try:
         host, bound = await server.start()
         print_demo_credentials(f"ws://{host}:{bound}")

@@ -30,11 +30,11 @@ from rooms.media.peer import (
     SignallingError,
     check_offer,
     configuration,
-    low_latency_receiver,
     parse_candidate,
+    tap_audio,
 )
 from rooms.media.speaking import SpeakingTracker
-from rooms.media.tracks import PacketTrack, read_audio
+from rooms.media.tracks import PacketTrack
 from rooms.protocol import VoiceClosed, VoiceSpeaking
 
 log = logging.getLogger("yoriai.media")
@@ -181,10 +181,7 @@ class MediaHost:
                 return
             for transceiver in pc.getTransceivers():
                 if transceiver.receiver.track is track:
-                    low_latency_receiver(transceiver.receiver)
-            task = asyncio.create_task(read_audio(track, lambda pcm: self._inbound(p, pcm)))
-            p.tasks.add(task)
-            task.add_done_callback(p.tasks.discard)
+                    tap_audio(transceiver.receiver, lambda pcm: self._inbound(p, pcm))
 
         @pc.on("connectionstatechange")
         def on_state() -> None:

@@ -92,7 +92,9 @@ class OpusStream:
         codec.layout = "mono"
         codec.sample_rate = SAMPLE_RATE
         codec.time_base = TIME_BASE
-        codec.options = {"application": "voip", "compression_level": str(complexity)}
+        # CELT only ("lowdelay"): 2.5 ms look-ahead instead of SILK's, and about a
+        # sixth of the CPU of "voip" on this hardware; at 32 kbit/s speech stays clear.
+        codec.options = {"application": "lowdelay", "compression_level": str(complexity)}
         self._codec = codec
 
     def encode(self, pcm: Pcm, pts: int) -> Packet | None:

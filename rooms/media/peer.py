@@ -7,17 +7,21 @@
   aioice offers every interface address except loopback and has no option for it
   (aiortc/aioice#2, #57), so we replace its address lookup. A server names its public
   address here; tests name 127.0.0.1 so media never leaves loopback.
-* `low_latency_receiver` swaps aiortc's audio jitter buffer (four frames of prefetch,
-  80 ms) for one that hands each Opus packet on as it arrives. The server's mixer
-  queue is its de-jitter buffer, so the prefetch would only add delay.
+* `tap_audio` takes a receiver's Opus packets as they arrive and decodes them right
+  there, in the event loop, instead of aiortc's path: a jitter buffer with four frames
+  (80 ms) of prefetch, then a decoder thread per receiver. The server's mixer queue is
+  its jitter buffer, so the prefetch only adds delay; and with dozens of receivers the
+  decoder threads fight the event loop for the GIL (each decode takes 40 µs; the
+  thread hops and GIL hand-overs around it cost far more).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 import aioice.ice
+import av
 from aiortc import (
     RTCConfiguration,
     RTCIceCandidate,
@@ -28,6 +32,8 @@ from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtcconfiguration import RTCIceTransportPolicy
 from aiortc.rtp import RtpPacket
 from aiortc.sdp import SessionDescription, candidate_from_sdp
+
+from rooms.media.audio import SAMPLE_RATE, Pcm, from_frame
 
 MAX_SDP_BYTES: Final = 16 * 1024
 MAX_CANDIDATE_BYTES: Final = 512
@@ -67,29 +73,50 @@ def use_host_addresses(addresses: Sequence[str] | None) -> None:
     aioice.ice.get_host_addresses = host_addresses
 
 
-class _ImmediateAudioBuffer(JitterBuffer):
-    """Opus sends one packet per frame: pass each on at once, in order, dropping late ones."""
+class _AudioTap(JitterBuffer):
+    """Sits where aiortc's jitter buffer was: decodes each Opus packet (one packet is one
+    frame) as it arrives, in order, drops late ones, and hands nothing to aiortc."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_pcm: Callable[[Pcm], None]) -> None:
         super().__init__(capacity=16)
+        self._on_pcm = on_pcm
         self._last_seq: int | None = None
+        self._decoder = av.CodecContext.create("libopus", "r")
+        self._decoder.format = "s16"
+        self._decoder.layout = "mono"
+        self._decoder.sample_rate = SAMPLE_RATE
+        self.packets = 0
+        self.late = 0
+        self.errors = 0
 
     def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
         seq = packet.sequence_number
         if self._last_seq is not None and ((seq - self._last_seq) & 0xFFFF) >= 0x8000:
-            return False, None  # older than what we already passed on
+            self.late += 1  # older than what we already played
+            return False, None
         self._last_seq = seq
         data: bytes = getattr(packet, "_data", packet.payload)  # depayloaded by the receiver
         if not data:
             return False, None
-        return False, JitterFrame(data=data, timestamp=packet.timestamp)
+        self.packets += 1
+        try:
+            frames = self._decoder.decode(av.Packet(data))
+        except av.FFmpegError:
+            self.errors += 1
+            return False, None
+        for frame in frames:
+            self._on_pcm(from_frame(frame))
+        return False, None
 
 
-def low_latency_receiver(receiver: RTCRtpReceiver) -> None:
+def tap_audio(receiver: RTCRtpReceiver, on_pcm: Callable[[Pcm], None]) -> _AudioTap:
+    """Receive a track's audio as 48 kHz mono PCM, decoded as each packet arrives."""
     attr = "_RTCRtpReceiver__jitter_buffer"
     if not hasattr(receiver, attr):
         raise RuntimeError("this aiortc has no audio jitter buffer where we expect one")
-    setattr(receiver, attr, _ImmediateAudioBuffer())
+    tap = _AudioTap(on_pcm)
+    setattr(receiver, attr, tap)
+    return tap
 
 
 def check_offer(sdp: str) -> None:
