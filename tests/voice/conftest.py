@@ -23,5 +23,4 @@ async def close_voices() -> AsyncIterator[None]:
     while OPEN_VOICES:
         voice = OPEN_VOICES.pop()
         await voice.close()
-        if voice.session.person_id is not None and voice.session not in ():
-            await voice.session.close()
+        await voice.session.close()
