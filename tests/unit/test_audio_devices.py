@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from client.audio_devices import AudioDeviceError, choose, earcon, list_devices, test_sound
+from client import audio_devices
+from client.audio_devices import AudioDeviceError, choose, earcon, list_devices
 from rooms.media.audio import SAMPLE_RATE
 
 
@@ -16,7 +17,7 @@ def test_choosing_a_device_names_the_problem_when_there_is_none() -> None:
     else:
         with pytest.raises(AudioDeviceError, match="no microphone found: connect one"):
             choose("input")
-    with pytest.raises(AudioDeviceError, match="no (microphone|speaker)"):
+    with pytest.raises(AudioDeviceError, match=r"no (microphone|speaker)"):
         choose("input", "a device nobody has")
 
 
@@ -32,6 +33,6 @@ def test_join_rises_and_leave_falls() -> None:
     assert dominant(leave[: half // 2]) > dominant(leave[half:])
     assert 0.2 < join.size / SAMPLE_RATE < 0.6
     assert dominant(earcon("mute")) < dominant(earcon("unmute"))
-    assert abs(dominant(test_sound()) - 440) < 5
+    assert abs(dominant(audio_devices.test_sound()) - 440) < 5
     with pytest.raises(ValueError):
         earcon("fanfare")
