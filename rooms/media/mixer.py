@@ -165,13 +165,10 @@ class RoomMixer:
         encoded: dict[str | None, Packet] = {}
         encodes = 0
         for key, mix in plan.mixes.items():
-            if key is not None and not (plan.active - {key}):
-                # A lone speaker's mix-minus is silence: no need to encode it.
-                encoded[key] = self._silent(pts)
-                continue
-            if key is None and not plan.active:
-                encoded[key] = self._silent(pts)
-                continue
+            # Every distinct mix is encoded, silence too: Opus codes band energies
+            # relative to the previous frame, so a listener's stream must come from one
+            # continuous encoder. (A cached silence packet between two encodes made the
+            # next word come out 20 dB too quiet.) Silence costs a few bytes.
             encoder = self._shared if key is None else self._speaker_encoder(key)
             packet = encoder.encode(soft_clip(mix), pts)
             encodes += 1

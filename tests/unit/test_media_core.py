@@ -41,8 +41,8 @@ def test_the_mixer_encodes_once_per_distinct_mix() -> None:
     for n in range(3):
         mixer.push("a", tone(440, n * FRAME_SAMPLES))
         result = mixer.tick(n * FRAME_SAMPLES)
-    # One speaker: everyone else shares one encode; the speaker hears silence, unencoded.
-    assert result.encodes == 1
+    # One speaker: everyone else shares one encode; the speaker's own (silent) mix is one.
+    assert result.encodes == 2
     assert result.packets["b"] is result.packets["c"] is result.packets["e"]
     assert result.packets["a"] is not result.packets["b"]
     assert result.levels["a"] > -20 and result.levels["b"] == -100.0
