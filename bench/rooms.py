@@ -214,11 +214,13 @@ async def main() -> None:
     try:
         direct = await direct_latency(args.clicks)
         server = await server_latency(proc.url, args.clicks)
+        n_direct = len(direct)
         print(
-            f"direct p50 {pct(direct, 50):.1f} ms p95 {pct(direct, 95):.1f} ms ({len(direct)} clicks)"
+            f"direct p50 {pct(direct, 50):.1f} ms p95 {pct(direct, 95):.1f} ms ({n_direct} clicks)"
         )
+        n_server = len(server)
         print(
-            f"server p50 {pct(server, 50):.1f} ms p95 {pct(server, 95):.1f} ms ({len(server)} clicks)"
+            f"server p50 {pct(server, 50):.1f} ms p95 {pct(server, 95):.1f} ms ({n_server} clicks)"
         )
         steps = []
         best = None
