@@ -228,8 +228,8 @@ async def main() -> None:
             step = await capacity_step(proc.url, proc.port, proc.proc.pid, k, args.seconds)
             steps.append(step)
             print(
-                f"k={k} participants={step['participants']} server cpu {step['server_cpu_pct']:.0f}%"
-                f" late ticks {step['late_tick_pct']:.1f}% frames/s min {step['frames_per_s_min']:.0f}"
+                f"k={k} n={step['participants']} server cpu {step['server_cpu_pct']:.0f}%"
+                f" late {step['late_tick_pct']:.1f}% frames/s min {step['frames_per_s_min']:.0f}"
                 f" median {step['frames_per_s_median']:.0f} tick {step['tick_ms_mean']:.2f} ms",
                 flush=True,
             )
