@@ -31,6 +31,7 @@ from rooms.protocol import (
     AuditEntry,
     BoardReply,
     CaptionHistory,
+    CreateInvite,
     CreateRoom,
     DeleteRoom,
     EndCheckIn,
@@ -40,6 +41,7 @@ from rooms.protocol import (
     GetCaptionHistory,
     HistoryFile,
     HistoryReply,
+    InviteCreated,
     JoinRoom,
     KnockOn,
     LeaveRoom,
@@ -67,6 +69,8 @@ from rooms.protocol import (
     StartCheckIn,
     Sync,
     TapPerson,
+    VoiceAnswer,
+    VoiceConfig,
     Welcome,
     decode_server,
     encode,
@@ -343,6 +347,9 @@ class Session:
                 | PrivacyReply()
                 | HistoryFile()
                 | RollCallStatus()
+                | VoiceConfig()
+                | VoiceAnswer()
+                | InviteCreated()
             ):
                 self._reply(message)
             case _:
@@ -555,6 +562,12 @@ class Session:
         )
         assert isinstance(reply, CaptionHistory)
         return reply.lines
+
+    async def invite(self, room_id: str, ttl_s: float = 3600.0) -> InviteCreated:
+        """An invitation link for a guest from a browser, into one room."""
+        reply = await self._request(CreateInvite(id=self._next_id(), room_id=room_id, ttl_s=ttl_s))
+        assert isinstance(reply, InviteCreated)
+        return reply
 
     async def send_raw(self, frame: str | bytes) -> None:
         """Send a frame as it is (for tests of the server's defences)."""

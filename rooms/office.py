@@ -41,6 +41,7 @@ from rooms.protocol import (
     EndRollCall,
     Event,
     FeedPosted,
+    GuestRoom,
     HistoryDeleted,
     JoinRoom,
     KnockOn,
@@ -59,6 +60,7 @@ from rooms.protocol import (
     RollCallStarted,
     RoomChanged,
     RoomRemoved,
+    RosterEntry,
     ScheduleChanged,
     SendCaption,
     SendChat,
@@ -84,6 +86,7 @@ from rooms.site import DEFAULT_TIME_ZONE, Site, closing_after, local_day, local_
 from rooms.state import OfficeState
 
 MAX_ROOM_CAPACITY = 500
+_GUEST_LIMIT = "guests can only talk in the room they were invited to"
 _IDENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
@@ -385,6 +388,8 @@ class Office:
         """`peer` is the address the request came from: it verifies on-site check-ins."""
         if actor not in self.state.people:
             raise OfficeError(ErrorCode.NOT_AUTHENTICATED, "unknown person")
+        if self._role(actor) is Role.GUEST:
+            raise OfficeError(ErrorCode.FORBIDDEN, _GUEST_LIMIT)
         d = _Draft(self.state)
         match request:
             case SetPresence():
@@ -583,6 +588,8 @@ class Office:
         person = self.state.people.get(target)
         if person is None:
             raise OfficeError(ErrorCode.NOT_FOUND, f"there is no person {target!r}")
+        if person.role is Role.GUEST:
+            raise OfficeError(ErrorCode.FORBIDDEN, "a guest stays in the room they were invited to")
         theirs = d.presence(target)
         if theirs.link is Link.OFFLINE:
             raise OfficeError(ErrorCode.UNAVAILABLE, f"{person.display_name} is offline")
@@ -943,6 +950,51 @@ class Office:
                 at=now,
             )
             d.effect(SaveCaption(line))
+
+    # ------------------------------------------------------------ guests
+
+    def may_invite(self, actor: str, room_id: str) -> Room:
+        """The room a member may invite a guest into, or OfficeError."""
+        if actor not in self.state.people or self._role(actor) is Role.GUEST:
+            raise OfficeError(ErrorCode.FORBIDDEN, _GUEST_LIMIT)
+        room = self._room(room_id)
+        if not room.admits_member(actor):
+            raise OfficeError(ErrorCode.NOT_A_MEMBER, f"{room.name} is private to its members")
+        return room
+
+    def admit_guest(self, guest: Person, room_id: str, now: float) -> Outcome:
+        """A guest arrives by invitation: listed, online, and in the room. The
+        invitation is their pass, as a tap is for a member: a lock does not stop them."""
+        if guest.role is not Role.GUEST:
+            raise OfficeError(ErrorCode.INVALID, "only guests are admitted by invitation")
+        room = self._room(room_id)
+        if len(self.state.occupants_of(room_id)) >= room.capacity:
+            raise OfficeError(ErrorCode.ROOM_FULL, f"{room.name} is full ({room.capacity})")
+        d = _Draft(self.state)
+        d.send(PersonChanged(seq=d.next_seq(), person=guest), None)
+        d.set_presence(
+            guest.id,
+            Presence(
+                availability=Availability.AVAILABLE,
+                link=Link.ONLINE,
+                link_since=now,
+                room_id=room_id,
+            ),
+        )
+        return d.outcome
+
+    def guest_view(self, guest_id: str) -> GuestRoom | None:
+        """What a guest may see: their room and who is in it, nothing else."""
+        room_id = self.state.room_of(guest_id)
+        room = self.state.rooms.get(room_id) if room_id is not None else None
+        if room is None:
+            return None
+        people = [
+            RosterEntry(id=p.id, name=p.display_name, guest=p.role is Role.GUEST)
+            for pid in sorted(self.state.occupants_of(room.id))
+            if (p := self.state.people.get(pid)) is not None
+        ]
+        return GuestRoom(room_id=room.id, room_name=room.name, people=people)
 
     # ------------------------------------------------------------ links and time
 

@@ -10,6 +10,7 @@ import msgspec
 class Role(enum.StrEnum):
     """What a person may do. Each role can do everything the one before it can."""
 
+    GUEST = "guest"  # from a browser, by invitation: one room's audio and nothing else
     MEMBER = "member"
     MANAGER = "manager"
     ADMIN = "admin"
@@ -22,7 +23,7 @@ class Role(enum.StrEnum):
         return self.rank >= other.rank
 
 
-_RANK = {Role.MEMBER: 0, Role.MANAGER: 1, Role.ADMIN: 2}
+_RANK = {Role.GUEST: -1, Role.MEMBER: 0, Role.MANAGER: 1, Role.ADMIN: 2}
 
 
 class Person(msgspec.Struct, frozen=True, kw_only=True):

@@ -14,8 +14,9 @@ import http
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
@@ -30,8 +31,11 @@ from rooms.protocol import (
     PROTOCOL_VERSION,
     AuditEntries,
     CaptionHistory,
+    CreateInvite,
     Error,
     GetCaptionHistory,
+    GetVoiceConfig,
+    GuestJoin,
     ListAudit,
     Login,
     Logout,
@@ -43,6 +47,9 @@ from rooms.protocol import (
     Resume,
     SendCaption,
     Sync,
+    VoiceIce,
+    VoiceOffer,
+    VoiceStop,
     Welcome,
     decode_request,
 )
@@ -51,6 +58,7 @@ from rooms.protocol import (
 )
 from rooms.site import local_day
 from server.config import ServerConfig
+from server.guests import GUEST_ONLY_MESSAGE, GUEST_REQUESTS, Guests
 from server.hub import Hub
 from server.metrics import Metrics
 from server.passwords import hash_password_async, needs_rehash, verify_password_async
@@ -59,6 +67,7 @@ from server.ratelimit import TokenBucket
 from server.reports import ReportReader
 from server.storage import StorageError, Store
 from server.tokens import new_token, token_hash
+from server.voice import Voice
 
 log = logging.getLogger("yoriai.server")
 
@@ -74,6 +83,7 @@ class _Client:
     person_id: str | None = None
     token_hash: str | None = None
     signed_out: bool = False
+    guest: bool = False  # signed in by invitation: one room's audio and nothing else
     refused: int = 0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -96,6 +106,10 @@ class YoriaiServer:
         self.clock: Callable[[], float] = time.time
         self.reports = ReportReader(store.path)
         self.queries = Queries(self.office, store, self.reports, lambda: self.clock())
+        self.address: tuple[str, int] = (config.host, config.port)
+        self._spawned: set[asyncio.Task[None]] = set()
+        self.voice = Voice(self)
+        self.guests = Guests(self)
 
     @classmethod
     async def open(cls, config: ServerConfig) -> YoriaiServer:
@@ -156,6 +170,8 @@ class YoriaiServer:
         ]
         sock = next(iter(self._server.sockets))
         host, port = sock.getsockname()[:2]
+        self.address = (host, port)
+        self.voice.media.start()
         log.info("serving on %s:%s (db %s)", host, port, self.config.db_path)
         return host, port
 
@@ -169,16 +185,28 @@ class YoriaiServer:
         for task in self._background:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self.voice.media.close()
         if self._server is not None:
             self._server.close(close_connections=True)
             await self._server.wait_closed()
         self.reports.close()
+        if self._spawned:
+            await asyncio.gather(*self._spawned, return_exceptions=True)
         await self.store.close()
+
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run a coroutine in the background, kept until it is done."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._spawned.add(task)
+        task.add_done_callback(self._spawned.discard)
 
     # ------------------------------------------------------------ HTTP
 
     async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
+        page = await self.guests.http(request)
+        if page is not None:
+            return page
         if path == "/healthz":
             try:
                 await self.store.ping()
@@ -276,10 +304,18 @@ class YoriaiServer:
         match request:
             case Login() | Resume():
                 await self._sign_in(client, request)
+            case GuestJoin():
+                await self.guests.join(client, request)
             case Ping(id=rid):
                 self.hub.send(client.conn, Pong(id=rid, server_time=time.time()))
             case _ if client.person_id is None:
                 self._error(client, request.id, ErrorCode.NOT_AUTHENTICATED, "sign in first")
+            case _ if client.guest and not isinstance(request, GUEST_REQUESTS):
+                self._error(client, request.id, ErrorCode.FORBIDDEN, GUEST_ONLY_MESSAGE)
+            case GetVoiceConfig() | VoiceOffer() | VoiceIce() | VoiceStop():
+                await self.voice.handle(client, client.person_id, request)
+            case CreateInvite():
+                await self.guests.create_invite(client, client.person_id, request)
             case Sync(id=rid):
                 self.hub.send(client.conn, self.office.snapshot(client.person_id))
                 self.hub.send(client.conn, Ok(id=rid))
@@ -459,7 +495,12 @@ class YoriaiServer:
         client.person_id = None
         async with self._lock:
             if self.hub.remove(pid, client.conn):
-                outcome = self.office.disconnect(pid, time.time(), signed_out=client.signed_out)
+                if client.guest:
+                    # A guest has no account to come back to: gone is gone.
+                    outcome = self.office.remove_person(pid, time.time())
+                    self.guests.forget(pid)
+                else:
+                    outcome = self.office.disconnect(pid, time.time(), signed_out=client.signed_out)
                 self.hub.deliver(self.office.commit(outcome))
 
     # ------------------------------------------------------------ background
@@ -515,6 +556,8 @@ class YoriaiServer:
             except StorageError as exc:
                 log.warning("cannot read the directory: %s", exc)
                 continue
+            # Guests are not in the directory; they stay until they leave.
+            people += [p for p in self.office.state.people.values() if p.role is Role.GUEST]
             async with self._lock:
                 known = set(self.office.state.people)
                 outcome = self.office.sync_directory(people, rooms, sites, time.time())

@@ -21,7 +21,13 @@ from rooms.people import Person, Role
 from rooms.room import Access, Room
 from rooms.site import DEFAULT_TIME_ZONE, Site, local_day, site_problems, zone
 from rooms.telework import ReportName, to_csv
-from server.config import DEFAULT_PORT, ServerConfig, default_db_path
+from server.config import (
+    DEFAULT_PORT,
+    IceServerConfig,
+    ServerConfig,
+    VoiceSettings,
+    default_db_path,
+)
 from server.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_ROOMS, DEMO_SITES
 from server.passwords import MIN_PASSWORD_LENGTH, hash_password
 from server.reports import ReportError, ReportReader
@@ -58,16 +64,20 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_TIME_ZONE,
         help="the office's clock for check-ins away from sites (IANA name)",
     )
+    _voice_options(serve)
 
     demo = sub.add_parser("demo", help="create the demo office if needed and serve it locally")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
+    _voice_options(demo)
 
     user = sub.add_parser("user", help="manage people").add_subparsers(dest="action", required=True)
     add = user.add_parser("add", help="add a person")
     add.add_argument("username")
     add.add_argument("--name", required=True, help="display name")
     add.add_argument("--team", default="")
-    add.add_argument("--role", choices=[r.value for r in Role], default=Role.MEMBER.value)
+    add.add_argument(
+        "--role", choices=[r.value for r in Role if r is not Role.GUEST], default=Role.MEMBER.value
+    )
     add.add_argument("--language", default="ja")
     add.add_argument("--tenant", default="", help="the employer, where one office serves several")
     add.add_argument("--manages", default="", help="further teams a manager looks after (a,b)")
@@ -138,6 +148,59 @@ def _parser() -> argparse.ArgumentParser:
 
 def _names(text: str | None) -> list[str]:
     return [n.strip() for n in (text or "").split(",") if n.strip()]
+
+
+def _voice_options(p: argparse.ArgumentParser) -> None:
+    v = p.add_argument_group("voice rooms and guests")
+    v.add_argument(
+        "--ice-server",
+        action="append",
+        default=[],
+        metavar="URL[,URL...]",
+        help="a STUN or TURN server for clients, e.g. turn:turn.example.jp:3478?transport=tcp"
+        " (repeatable; see docs/admin/turn.md)",
+    )
+    v.add_argument("--turn-user", help="a static TURN user name (coturn `user=`)")
+    v.add_argument("--turn-password-file", type=Path, help="a file holding its password")
+    v.add_argument(
+        "--turn-secret-file",
+        type=Path,
+        help="coturn's static-auth-secret, to give each person short-lived TURN credentials",
+    )
+    v.add_argument(
+        "--media-address",
+        action="append",
+        default=None,
+        metavar="IP",
+        help="address the server offers for audio (repeatable; default: every interface"
+        " but loopback). Give the address clients reach the server at.",
+    )
+    v.add_argument(
+        "--public-url", help="how people reach this server, for invitation links (https://...)"
+    )
+
+
+def _voice_settings(args: argparse.Namespace) -> VoiceSettings:
+    password = None
+    if args.turn_password_file is not None:
+        password = args.turn_password_file.read_text().strip()
+    if (args.turn_user is None) != (password is None):
+        raise CliError("--turn-user and --turn-password-file go together")
+    secret = args.turn_secret_file.read_text().strip() if args.turn_secret_file else None
+    servers = tuple(
+        IceServerConfig(
+            urls=tuple(u.strip() for u in spec.split(",") if u.strip()),
+            username=args.turn_user if spec.startswith("turn") else None,
+            credential=password if spec.startswith("turn") else None,
+        )
+        for spec in args.ice_server
+    )
+    for server in servers:
+        for url in server.urls:
+            if not url.startswith(("stun:", "stuns:", "turn:", "turns:")):
+                raise CliError(f"not a STUN or TURN URL: {url}")
+    addresses = tuple(args.media_address) if args.media_address else None
+    return VoiceSettings(ice_servers=servers, turn_secret=secret, media_addresses=addresses)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -413,6 +476,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 tls_cert=args.tls_cert,
                 tls_key=args.tls_key,
                 rules=Rules(time_zone=args.time_zone),
+                voice=_voice_settings(args),
+                public_url=args.public_url,
             )
             asyncio.run(run(config))
             return 0
@@ -421,7 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger("websockets").setLevel(logging.WARNING)
             if args.db is None and "YORIAI_DB" not in os.environ:
                 db = db.with_name("demo.db")
-            asyncio.run(_demo(db, args.port))
+            asyncio.run(_demo(db, args.port, _voice_settings(args)))
             return 0
         return asyncio.run(_admin(args, db))
     except CliError as exc:
@@ -434,13 +499,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-async def _demo(db: Path, port: int) -> None:
+async def _demo(db: Path, port: int, voice: VoiceSettings) -> None:
     from server.app import YoriaiServer
 
     store = await Store.open(db)
     await create_demo(store)
     await store.close()
-    server = await YoriaiServer.open(ServerConfig(port=port, db_path=db))
+    server = await YoriaiServer.open(ServerConfig(port=port, db_path=db, voice=voice))
     try:
         host, bound = await server.start()
         print_demo_credentials(f"ws://{host}:{bound}")

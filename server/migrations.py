@@ -166,6 +166,13 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         value TEXT NOT NULL
     );
     """,
+    # 4: server secrets (the key that signs guest invitations)
+    """
+    CREATE TABLE server_secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

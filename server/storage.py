@@ -724,6 +724,16 @@ class Store:
     async def revoke_sessions_of(self, person_id: str) -> None:
         await self._update("DELETE FROM sessions WHERE person_id = ?", (person_id,))
 
+    # ------------------------------------------------------------ secrets
+
+    async def secret(self, name: str, make: Callable[[], bytes]) -> bytes:
+        """A named server secret, made (once, by `make`) on first use."""
+        await self._write(
+            [("INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?, ?)", (name, make()))]
+        )
+        value = await self._scalar("SELECT value FROM server_secrets WHERE name = ?", (name,))
+        return bytes(value)
+
     # ------------------------------------------------------------ audit
 
     @staticmethod

@@ -104,6 +104,7 @@ class ServerProcess:
     db: Path
     port: int
     proc: subprocess.Popen[bytes] | None = None
+    args: tuple[str, ...] = ()  # more `serve` options
 
     @property
     def url(self) -> str:
@@ -125,6 +126,7 @@ class ServerProcess:
                 str(self.port),
                 "--log-level",
                 "WARNING",
+                *self.args,
             ],
             env=env,
             cwd=ROOT,
