@@ -16,7 +16,7 @@ from typing import Protocol, runtime_checkable
 from accessibility import languages
 
 
-class Declined(Exception):  # noqa: N818 (a decision, not an error)
+class Declined(Exception):
     """The engine has no translation for this text (a phrase book miss, say)."""
 
 
@@ -140,9 +140,20 @@ class Translation:
 class Translator(Protocol):
     """A translation engine. Construct cheaply (no I/O); do the work in the methods."""
 
-    name: str
-    version: str
-    offline: bool  # True when it works with no network at all (allowed on closed networks)
+    @property
+    def name(self) -> str:
+        """The name it is registered under (its entry point name)."""
+        ...
+
+    @property
+    def version(self) -> str:
+        """Its version, shown beside each translation it makes."""
+        ...
+
+    @property
+    def offline(self) -> bool:
+        """True when it works with no network at all (allowed on closed networks)."""
+        ...
 
     async def supports(self, source: str, target: str) -> bool:
         """Whether it can translate between these canonical tags (may ask a server)."""

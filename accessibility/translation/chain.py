@@ -139,9 +139,9 @@ class TranslationChain:
             engine = stage.engine
             resting = self._resting.get(engine.name)
             if resting is not None:
-                until, why = resting
+                until, earlier = resting
                 if self._clock() < until:
-                    failures.append(why)
+                    failures.append(earlier)
                     continue
                 del self._resting[engine.name]
             try:
@@ -162,8 +162,8 @@ class TranslationChain:
                 self._rest(failures, Failure(engine.name, NoticeCode.ENGINE_FAILED, repr(exc)))
                 continue
             if not isinstance(result, Translation) or not result.text.strip():
-                why = f"returned {result!r} instead of a translation"
-                self._rest(failures, Failure(engine.name, NoticeCode.ENGINE_FAILED, why))
+                bad = f"returned {result!r} instead of a translation"
+                self._rest(failures, Failure(engine.name, NoticeCode.ENGINE_FAILED, bad))
                 continue
             return replace(
                 result,

@@ -43,7 +43,9 @@ class TranslationPolicy:
 
     def __post_init__(self) -> None:
         if not languages.is_supported(self.default_language):
-            raise PolicyError(f"default_language: {languages.UnknownLanguage(self.default_language)}")
+            raise PolicyError(
+                f"default_language: {languages.UnknownLanguage(self.default_language)}"
+            )
         object.__setattr__(self, "default_language", languages.normalize_tag(self.default_language))
         for name, value in (
             ("timeout_s", self.timeout_s),

@@ -106,5 +106,7 @@ def default_registry() -> TranslatorRegistry:
     for name, target in BUILT_INS.items():
         if name not in registry and name not in registry.errors:
             module, _, attr = target.partition(":")
-            registry.register(name, getattr(importlib.import_module(module), attr), origin="built-in")
+            registry.register(
+                name, getattr(importlib.import_module(module), attr), origin="built-in"
+            )
     return registry
