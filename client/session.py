@@ -49,6 +49,7 @@ from rooms.protocol import (
     RoomSpec,
     SendChat,
     ServerMessage,
+    SetLanguage,
     SetPresence,
     Snapshot,
     StartCheckIn,
@@ -452,6 +453,10 @@ class Session:
 
     async def chat(self, text: str) -> None:
         await self._ok(SendChat(id=self._next_id(), text=text))
+
+    async def set_language(self, language: str) -> None:
+        """Set my preferred language (a canonical tag: normalise it first)."""
+        await self._ok(SetLanguage(id=self._next_id(), language=language))
 
     async def check_in(
         self, location: Location, *, half_day: HalfDay | None = None, plan: str = ""

@@ -18,7 +18,7 @@ import msgspec
 from rooms.checkin import MAX_REPORT_TEXT, CheckIn
 from rooms.errors import ErrorCode, OfficeError
 from rooms.knock import MAX_NOTE_TEXT, Knock, Resolution, Tap
-from rooms.people import Person, Role
+from rooms.people import LANGUAGES, Person, Role
 from rooms.presence import MAX_STATUS_TEXT, Availability, Link, Location, LocationKind, Presence
 from rooms.protocol import (
     MAX_CHAT_TEXT,
@@ -43,6 +43,7 @@ from rooms.protocol import (
     RoomChanged,
     RoomRemoved,
     SendChat,
+    SetLanguage,
     SetPresence,
     SiteChanged,
     SiteRemoved,
@@ -93,13 +94,19 @@ class SaveCheckIn:
 
 
 @dataclass(frozen=True, slots=True)
+class SaveLanguage:
+    person_id: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
 class Audit:
     actor: str
     action: str
     detail: str = ""
 
 
-Effect = SaveRoom | DeleteRoomRecord | SaveCheckIn | Audit
+Effect = SaveRoom | DeleteRoomRecord | SaveCheckIn | Audit | SaveLanguage
 
 
 @dataclass(slots=True)
@@ -261,6 +268,8 @@ class Office:
                 self._create_room(d, actor, request)
             case DeleteRoom(room_id=room_id):
                 self._delete_room(d, actor, room_id)
+            case SetLanguage(language=language):
+                self._set_language(d, actor, language)
         return d.outcome
 
     def _room(self, room_id: str) -> Room:
@@ -287,6 +296,19 @@ class Office:
                 self._check_location(req.location)
             new = msgspec.structs.replace(new, location=req.location)
         d.set_presence(actor, new)
+
+    def _set_language(self, d: _Draft, actor: str, language: str) -> None:
+        if language not in LANGUAGES:
+            raise OfficeError(
+                ErrorCode.INVALID,
+                f"{language!r} is not a supported language ({', '.join(sorted(LANGUAGES))})",
+            )
+        person = self.state.people[actor]
+        if person.language == language:
+            return
+        changed = msgspec.structs.replace(person, language=language)
+        d.send(PersonChanged(seq=d.next_seq(), person=changed), None)
+        d.effect(SaveLanguage(actor, language))
 
     def _check_location(self, location: Location) -> None:
         if location.kind is LocationKind.SATELLITE and location.site_id is None:

@@ -107,6 +107,12 @@ class SendChat(_Req, tag="chat.send"):
     text: str
 
 
+class SetLanguage(_Req, tag="language.set"):
+    """Change your own preferred language (a canonical tag from rooms.people.LANGUAGES)."""
+
+    language: str
+
+
 class StartCheckIn(_Req, tag="checkin.start"):
     location: Location
     half_day: HalfDay | None = None
@@ -157,6 +163,7 @@ Request = (
     | CreateRoom
     | DeleteRoom
     | ListAudit
+    | SetLanguage
 )
 # Requests the office state machine handles; the rest belong to the connection layer.
 OfficeRequest = (
@@ -173,6 +180,7 @@ OfficeRequest = (
     | EndCheckIn
     | CreateRoom
     | DeleteRoom
+    | SetLanguage
 )
 
 # ---------------------------------------------------------------- replies

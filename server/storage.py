@@ -17,7 +17,7 @@ from typing import Any, Self
 import aiosqlite
 
 from rooms.checkin import CheckIn, HalfDay
-from rooms.office import Audit, DeleteRoomRecord, Effect, SaveCheckIn, SaveRoom
+from rooms.office import Audit, DeleteRoomRecord, Effect, SaveCheckIn, SaveLanguage, SaveRoom
 from rooms.people import Person, Role
 from rooms.presence import Location, LocationKind
 from rooms.protocol import AuditEntry
@@ -320,6 +320,10 @@ class Store:
                     statements.append(self._save_checkin(checkin))
                 case Audit(actor=actor, action=action, detail=detail):
                     statements.append(self._audit(now, actor, action, detail))
+                case SaveLanguage(person_id=person_id, language=language):
+                    statements.append(
+                        ("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
+                    )
         await self._write(statements)
 
     # ------------------------------------------------------------ sessions
