@@ -64,6 +64,7 @@ REQUESTS: list[msgspec.Struct] = [
     ),
     p.DeleteRoom(id=20, room_id="lab"),
     p.ListAudit(id=21, limit=5),
+    p.SetLanguage(id=22, language="pt-BR"),
 ]
 
 SERVER_MESSAGES: list[msgspec.Struct] = [
