@@ -39,6 +39,12 @@ _MODE_NAME = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")  # no variants such as s
 _RESERVED = re.compile(r"([\\\[\]^$<>/@{}])")  # characters the stream format reserves
 _ESCAPED = re.compile(r"\\(.)")
 _SUPERBLANK = re.compile(r"\[(?:[^\]\\]|\\.)*\]")
+_VERSION = re.compile(r"\d+\.\d+(?:\.\d+)?")
+
+
+def _utf8_env() -> dict[str, str]:
+    # The tools read and write UTF-8 only under a UTF-8 locale; C.UTF-8 is always there.
+    return {**os.environ, "LC_ALL": "C.UTF-8"}
 
 
 def escape(text: str) -> str:
@@ -92,7 +98,7 @@ class _Pipeline:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             start_new_session=True,
-            env={**os.environ, "LC_ALL": "C.UTF-8"},
+            env=_utf8_env(),
         )
         self.starts += 1
         self.stderr_task = asyncio.create_task(self._read_errors(self.proc))
@@ -190,11 +196,15 @@ class ApertiumTranslator:
         if self._version is not None or shutil.which("apertium") is None:
             return
         proc = await asyncio.create_subprocess_exec(
-            "apertium", "-V", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+            "apertium",
+            "-V",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            env=_utf8_env(),
         )
         out, _ = await proc.communicate()
-        words = out.decode(errors="replace").split()
-        self._version = words[-1] if words else "unknown"
+        found = _VERSION.search(out.decode(errors="replace"))
+        self._version = found.group(0) if found else "unknown"
 
     async def supports(self, source: str, target: str) -> bool:
         return (source, target) in self.pairs()

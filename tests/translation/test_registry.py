@@ -40,7 +40,7 @@ def install_distribution(site: Path, project_dir: Path, module: str) -> str:
         lines.append(f"[{group}]")
         lines.extend(f"{key} = {value}" for key, value in entries.items())
     (info / "entry_points.txt").write_text("\n".join(lines) + "\n", "utf-8")
-    return name
+    return str(name)
 
 
 @pytest.fixture
