@@ -63,6 +63,7 @@ from rooms.protocol import (
     SendCaption,
     SendChat,
     ServerMessage,
+    SetLanguage,
     SetPresence,
     SetRoomCaptions,
     Snapshot,
@@ -499,6 +500,10 @@ class Session:
 
     async def chat(self, text: str) -> None:
         await self._ok(SendChat(id=self._next_id(), text=text))
+
+    async def set_language(self, language: str) -> None:
+        """Set my preferred language (a canonical tag: normalise it first)."""
+        await self._ok(SetLanguage(id=self._next_id(), language=language))
 
     async def check_in(
         self,

@@ -21,7 +21,7 @@ from rooms.checkin import MAX_REPORT_TEXT, CheckIn
 from rooms.errors import ErrorCode, OfficeError
 from rooms.knock import MAX_NOTE_TEXT, Knock, Resolution, Tap
 from rooms.network import address_in
-from rooms.people import Person, Role
+from rooms.people import LANGUAGES, Person, Role
 from rooms.presence import MAX_STATUS_TEXT, Availability, Link, Location, LocationKind, Presence
 from rooms.privacy import NOTICE_VERSION, notice_text
 from rooms.protocol import (
@@ -64,6 +64,7 @@ from rooms.protocol import (
     ScheduleChanged,
     SendCaption,
     SendChat,
+    SetLanguage,
     SetPresence,
     SetRoomCaptions,
     SetSchedule,
@@ -155,6 +156,12 @@ class SaveRollCallAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class SaveLanguage:
+    person_id: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
 class Audit:
     actor: str
     action: str
@@ -177,6 +184,7 @@ Effect = (
     | SaveRollCall
     | SaveRollCallAnswer
     | SaveCaption
+    | SaveLanguage
 )
 
 
@@ -434,6 +442,8 @@ class Office:
                 self._answer_rollcall(d, actor, request, now)
             case EndRollCall():
                 self._end_rollcall(d, actor, now)
+            case SetLanguage(language=language):
+                self._set_language(d, actor, language)
         self._finish(d, now)
         return d.outcome
 
@@ -461,6 +471,19 @@ class Office:
                 self._check_location(req.location)
             new = msgspec.structs.replace(new, location=req.location)
         d.set_presence(actor, new)
+
+    def _set_language(self, d: _Draft, actor: str, language: str) -> None:
+        if language not in LANGUAGES:
+            raise OfficeError(
+                ErrorCode.INVALID,
+                f"{language!r} is not a supported language ({', '.join(sorted(LANGUAGES))})",
+            )
+        person = self.state.people[actor]
+        if person.language == language:
+            return
+        changed = msgspec.structs.replace(person, language=language)
+        d.send(PersonChanged(seq=d.next_seq(), person=changed), None)
+        d.effect(SaveLanguage(actor, language))
 
     def _check_location(self, location: Location) -> None:
         if location.kind is LocationKind.SATELLITE and location.site_id is None:

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import enum
+from typing import Final
 
 import msgspec
+
+# The preferred languages a person may choose: the twelve translation languages, by
+# canonical BCP 47 tag. accessibility/languages.py holds their names and matching; a
+# unit test keeps the two lists equal (rooms may not import accessibility).
+LANGUAGES: Final = frozenset(
+    {"ja", "en", "zh-Hans", "ko", "id", "th", "vi", "my", "es", "fr", "pt-BR", "fil"}
+)
 
 
 class Role(enum.StrEnum):

@@ -112,6 +112,12 @@ class SendChat(_Req, tag="chat.send"):
     text: str
 
 
+class SetLanguage(_Req, tag="language.set"):
+    """Change your own preferred language (a canonical tag from rooms.people.LANGUAGES)."""
+
+    language: str
+
+
 class StartCheckIn(_Req, tag="checkin.start"):
     location: Location
     half_day: HalfDay | None = None
@@ -343,6 +349,7 @@ Request = (
     | VoiceStop
     | CreateInvite
     | GuestJoin
+    | SetLanguage
 )
 # Requests the office state machine handles; the rest belong to the connection layer.
 OfficeRequest = (
@@ -367,6 +374,7 @@ OfficeRequest = (
     | StartRollCall
     | AnswerRollCall
     | EndRollCall
+    | SetLanguage
 )
 
 # ---------------------------------------------------------------- replies

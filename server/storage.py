@@ -26,6 +26,7 @@ from rooms.office import (
     Effect,
     SaveCaption,
     SaveCheckIn,
+    SaveLanguage,
     SaveNoticeAck,
     SaveRollCall,
     SaveRollCallAnswer,
@@ -646,6 +647,10 @@ class Store:
                                 a.at,
                             ),
                         )
+                    )
+                case SaveLanguage(person_id=person_id, language=language):
+                    statements.append(
+                        ("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
                     )
         await self._write(statements)
 

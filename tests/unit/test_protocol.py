@@ -77,6 +77,7 @@ REQUESTS: list[msgspec.Struct] = [
     p.VoiceStop(id=25),
     p.CreateInvite(id=26, room_id="lobby", ttl_s=600.0),
     p.GuestJoin(id=27, v=1, invite="a.b", name="Mika"),
+    p.SetLanguage(id=28, language="pt-BR"),
 ]
 
 SERVER_MESSAGES: list[msgspec.Struct] = [
