@@ -72,14 +72,20 @@ from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-from client.session import Session, SessionError, Status
-from rooms.people import Person
-from rooms.protocol import MAX_FRAME_BYTES, PresenceChanged, ServerMessage, encode
-from server.passwords import hash_password
-from server.storage import Store
-from server.tokens import new_token, token_hash
-
+# Run as `python bench/presence.py`, this folder comes first on sys.path, where a script
+# such as bench/rooms.py would shadow the `rooms` package: put the project root there.
 ROOT: Final = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT)] + [
+    p for p in sys.path if Path(p or ".").resolve() not in (ROOT, Path(__file__).parent.resolve())
+]
+
+from client.session import Session, SessionError, Status  # noqa: E402
+from rooms.people import Person  # noqa: E402
+from rooms.protocol import MAX_FRAME_BYTES, PresenceChanged, ServerMessage, encode  # noqa: E402
+from server.passwords import hash_password  # noqa: E402
+from server.storage import Store  # noqa: E402
+from server.tokens import new_token, token_hash  # noqa: E402
+
 PASSWORD: Final = "bench-password-1"
 HOST: Final = "127.0.0.1"
 MARK_LEN: Final = 6  # round markers look like "r00042" (and "w00001" for warm-up rounds)
@@ -482,24 +488,36 @@ class ClientGroup:
             if status is Status.RECONNECTING:
                 retries.append(str(session.last_error))
 
-        async def one(username: str) -> None:
-            session = Session(url, username=username, password=PASSWORD, request_timeout=60)
-            session.add_status_listener(functools.partial(on_status, session))
-            self.surge_sessions.append(session)
+        late = False  # set once the time is up
+
+        async def one(session: Session) -> None:
             try:
                 await session.connect()
             except (SessionError, OSError) as exc:
-                failures.append(f"{username}: {exc}")
+                failures.append(
+                    f"not signed in within {within} s" if late else f"{session.username}: {exc}"
+                )
             else:
                 finished.append(time.monotonic())
 
-        tasks = [asyncio.create_task(one(u)) for u in usernames]
+        sessions = [
+            Session(url, username=u, password=PASSWORD, request_timeout=60) for u in usernames
+        ]
+        self.surge_sessions += sessions
+        for session in sessions:
+            session.add_status_listener(functools.partial(on_status, session))
+        tasks = {asyncio.create_task(one(s)): s for s in sessions}
         _, pending = await asyncio.wait(tasks, timeout=within)
         ended = time.monotonic()
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        failures += [f"not signed in within {within} s"] * len(pending)
+        if pending:
+            # Closing makes connect() fail (and its error be read); cancel what still hangs.
+            late = True
+            await asyncio.gather(*(tasks[t].close() for t in pending), return_exceptions=True)
+            _, stuck = await asyncio.wait(pending, timeout=10)
+            for task in stuck:
+                task.cancel()
+            await asyncio.gather(*stuck, return_exceptions=True)
+            failures += [f"not signed in within {within} s"] * len(stuck)
         return started, ended, finished, failures, retries
 
     async def logout_surge(self, within: float) -> None:
