@@ -407,6 +407,7 @@ class ClientGroup:
         self.raw_arrivals = Arrivals()  # of the baseline's broadcasts, at raw connections
         self.sessions: list[Session] = []
         self.raw: list[ClientConnection] = []
+        self.reconnects = 0  # by the N sessions, while connecting and during the rounds
         self.surge_sessions: list[Session] = []
         self._readers: list[asyncio.Task[None]] = []
 
@@ -431,8 +432,11 @@ class ClientGroup:
 
         async def one(index: int, token: str) -> None:
             async with gate:
-                session = Session(url, token=token, reconnect=False, request_timeout=60)
+                # reconnect: a handshake that times out while the server is busy (each
+                # sign-in is fanned out to everyone already online) is tried again.
+                session = Session(url, token=token, request_timeout=60)
                 session.add_listener(listener_for(index))
+                session.add_status_listener(self._count_reconnect)
                 self.sessions.append(session)
                 await session.connect()
 
@@ -464,6 +468,13 @@ class ClientGroup:
         async with asyncio.timeout(within):
             await asyncio.gather(*(one(i) for i in range(count)))
         return time.monotonic() - started
+
+    def _count_reconnect(self, status: Status) -> None:
+        if status is Status.RECONNECTING:
+            self.reconnects += 1
+
+    async def reconnect_count(self) -> int:
+        return self.reconnects
 
     async def settle(self) -> None:
         """Collect now and freeze what is left, so no long GC pass lands inside a round."""
@@ -910,6 +921,9 @@ async def run(opts: Options) -> dict[str, Any]:
         out["ratio_p99"] = round(out["p99_ms"] / raw_p99, 2) if raw_p99 else None
         out["ratio_p50"] = round(out["p50_ms"] / raw_p50, 2) if raw_p50 else None
         print(f"ratio p99 (yoriai / raw): {out['ratio_p99']}")
+        out["reconnects"] = sum(await asyncio.gather(*(g.call("reconnect_count") for g in groups)))
+        if out["reconnects"]:
+            print(f"note: the {n} sessions had to reconnect {out['reconnects']} times")
 
         if surge_n and opts.surge_online:
             out |= await _report_surge(groups, server, surge_ids, opts)
