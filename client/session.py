@@ -146,6 +146,7 @@ class Session:
         self._status_listeners: list[StatusListener] = []
         self._changed = asyncio.Condition()
         self._runner: asyncio.Task[None] | None = None
+        self._waiters = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._online = asyncio.Event()
         self._first = asyncio.get_running_loop().create_future()
@@ -176,8 +177,14 @@ class Session:
 
     async def wait_until(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
         """Wait until the predicate holds; checked after every message and status change."""
-        async with asyncio.timeout(within), self._changed:
-            await self._changed.wait_for(predicate)
+        if predicate():
+            return
+        self._waiters += 1
+        try:
+            async with asyncio.timeout(within), self._changed:
+                await self._changed.wait_for(predicate)
+        finally:
+            self._waiters -= 1
 
     # ------------------------------------------------------------ lifecycle
 
@@ -201,6 +208,9 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
         self._fail_pending(NotSent("the session was closed"))
+        self._settle_first(NotSent("the session was closed"))
+        if not self._first.cancelled() and self._first.done():
+            self._first.exception()  # read, so asyncio does not log it as never retrieved
         if self.status not in (Status.SIGNED_OUT, Status.FAILED):
             self._set_status(Status.DISCONNECTED)
 
@@ -389,6 +399,9 @@ class Session:
         self._spawn(self._notify())
 
     async def _notify(self) -> None:
+        # Most messages have nobody waiting: skip the lock (it is per message, per client).
+        if not self._waiters:
+            return
         async with self._changed:
             self._changed.notify_all()
 

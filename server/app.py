@@ -22,6 +22,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.protocol import State
 
 from rooms.captions import may_read_history, purge_plan
 from rooms.errors import ErrorCode, OfficeError
@@ -83,6 +84,7 @@ class _Client:
     person_id: str | None = None
     token_hash: str | None = None
     signed_out: bool = False
+    signing_in: bool = False  # a sign-in is queued or being checked: do not time it out
     guest: bool = False  # signed in by invitation: one room's audio and nothing else
     refused: int = 0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
@@ -289,7 +291,8 @@ class YoriaiServer:
             await self._detach(client)
 
     def _sign_in_timeout(self, client: _Client) -> None:
-        if client.person_id is None:
+        # A login waiting its turn for argon2 in a surge is not a silent connection.
+        if client.person_id is None and not client.signing_in:
             task = asyncio.get_running_loop().create_task(
                 client.conn.close(CLOSE_POLICY, "sign in first")
             )
@@ -400,6 +403,13 @@ class YoriaiServer:
                 f"this server speaks protocol {PROTOCOL_VERSION}, not {request.v}: update Yoriai",
             )
             return
+        client.signing_in = True
+        try:
+            await self._sign_in_checked(client, request)
+        finally:
+            client.signing_in = False
+
+    async def _sign_in_checked(self, client: _Client, request: Login | Resume) -> None:
         now = time.time()
         if isinstance(request, Login):
             person = await self._check_password(client, request)
@@ -420,7 +430,11 @@ class YoriaiServer:
 
     async def _check_password(self, client: _Client, request: Login) -> Person | None:
         creds = await self.store.credentials(request.username)
-        ok = await verify_password_async(creds.password_hash if creds else None, request.password)
+        ok = await verify_password_async(
+            creds.password_hash if creds else None,
+            request.password,
+            wanted=lambda: client.conn.state is State.OPEN,
+        )
         if creds is None or not ok:
             self.metrics.logins.labels("bad_credentials").inc()
             self._error(
@@ -467,6 +481,8 @@ class YoriaiServer:
     async def _attach(
         self, client: _Client, person: Person, token: str, expires: float, rid: int
     ) -> None:
+        if client.conn.state is not State.OPEN:
+            return  # the client gave up while we checked; do not bring it online
         now = time.time()
         async with self._lock:
             deliveries = []
