@@ -169,19 +169,81 @@ async def capacity_step(url: str, port: int, pid: int, k: int, seconds: float) -
     m1, c1, dt = metrics(port), cpu_seconds(pid), time.monotonic() - t0
     frames = [(v.recorder.frames - f) / dt for v, f in zip(voices, f0, strict=True)]
     await close(voices)
+    return step_figures(k, frames, m0, m1, (c1 - c0) / dt)
+
+
+def step_figures(
+    k: int, rates: list[float], m0: dict[str, float], m1: dict[str, float], cpu: float
+) -> dict[str, float]:
     ticks = m1["yoriai_voice_ticks_total"] - m0["yoriai_voice_ticks_total"]
     late = m1["yoriai_voice_late_ticks_total"] - m0["yoriai_voice_late_ticks_total"]
     return {
         "k": k,
-        "participants": len(voices),
-        "server_cpu_pct": 100.0 * (c1 - c0) / dt,
+        "participants": len(rates),
+        "server_cpu_pct": 100.0 * cpu,
         "late_tick_pct": 100.0 * late / max(ticks, 1),
-        "frames_per_s_min": min(frames),
-        "frames_per_s_median": statistics.median(frames),
+        "frames_per_s_min": min(rates),
+        "frames_per_s_median": statistics.median(rates),
         "tick_ms_mean": 1000.0
         * (m1["yoriai_voice_tick_seconds_sum"] - m0["yoriai_voice_tick_seconds_sum"])
         / max(ticks, 1),
     }
+
+
+async def capacity_step_cheap(
+    url: str, port: int, pid: int, k: int, seconds: float, procs: int
+) -> dict[str, float]:
+    """The same step with bench/voice_clients.py processes as the participants."""
+    rooms = ["lobby", *(f"room-{n}" for n in range(1, 8)), "focus", "room-extra"]
+    specs = [
+        f"bench{r * 20 + j}:{room}:{300 + 40 * r if j == 0 else 0}"
+        for r, room in enumerate(rooms)
+        for j in range(k)
+    ]
+    script = str(ROOT / "bench" / "voice_clients.py")
+    workers = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            script,
+            url,
+            *specs[i::procs],
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for i in range(procs)
+    ]
+    try:
+        for w in workers:
+            assert w.stdout is not None
+            line = await asyncio.wait_for(w.stdout.readline(), 120)
+            if not line.startswith(b"READY"):
+                raise RuntimeError("a client process failed to connect")
+        await asyncio.sleep(1.5)
+        m0, c0, t0 = metrics(port), cpu_seconds(pid), time.monotonic()
+        for w in workers:
+            assert w.stdin is not None
+            w.stdin.write(f"measure {seconds}\n".encode())
+            await w.stdin.drain()
+        rates: list[float] = []
+        for w in workers:
+            assert w.stdout is not None
+            rates += json.loads(await asyncio.wait_for(w.stdout.readline(), seconds + 30))[
+                "packets_per_s"
+            ]
+        m1, c1, dt = metrics(port), cpu_seconds(pid), time.monotonic() - t0
+    finally:
+        for w in workers:
+            if w.stdin is not None:
+                with contextlib.suppress(Exception):
+                    w.stdin.write(b"bye\n")
+                    await w.stdin.drain()
+        for w in workers:
+            try:
+                await asyncio.wait_for(w.wait(), 20)
+            except TimeoutError:
+                w.kill()
+                await w.wait()
+    return step_figures(k, rates, m0, m1, (c1 - c0) / dt)
 
 
 async def main() -> None:
@@ -189,6 +251,16 @@ async def main() -> None:
     ap.add_argument("--clicks", type=int, default=40)
     ap.add_argument("--max-k", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--min-k", type=int, default=1)
+    ap.add_argument(
+        "--cheap",
+        type=int,
+        default=0,
+        metavar="PROCS",
+        help="participants are bench/voice_clients.py in PROCS processes (pre-encoded"
+        " audio, no decoding) instead of full clients in this process",
+    )
+    ap.add_argument("--no-latency", action="store_true")
     args = ap.parse_args()
     use_host_addresses(["127.0.0.1"])
     tmp = Path(tempfile.mkdtemp(prefix="yoriai-voice-bench-"))
@@ -212,8 +284,8 @@ async def main() -> None:
     await asyncio.to_thread(proc.start)
     assert proc.proc is not None
     try:
-        direct = await direct_latency(args.clicks)
-        server = await server_latency(proc.url, args.clicks)
+        direct = [] if args.no_latency else await direct_latency(args.clicks)
+        server = [] if args.no_latency else await server_latency(proc.url, args.clicks)
         n_direct = len(direct)
         print(
             f"direct p50 {pct(direct, 50):.1f} ms p95 {pct(direct, 95):.1f} ms ({n_direct} clicks)"
@@ -224,8 +296,13 @@ async def main() -> None:
         )
         steps = []
         best = None
-        for k in range(1, args.max_k + 1):
-            step = await capacity_step(proc.url, proc.port, proc.proc.pid, k, args.seconds)
+        for k in range(args.min_k, args.max_k + 1):
+            if args.cheap:
+                step = await capacity_step_cheap(
+                    proc.url, proc.port, proc.proc.pid, k, args.seconds, args.cheap
+                )
+            else:
+                step = await capacity_step(proc.url, proc.port, proc.proc.pid, k, args.seconds)
             steps.append(step)
             print(
                 f"k={k} n={step['participants']} server cpu {step['server_cpu_pct']:.0f}%"
@@ -250,6 +327,7 @@ async def main() -> None:
         "cpu_per_participant_pct": round(best["server_cpu_pct"] / best["participants"], 2)
         if best
         else None,
+        "clients": f"{args.cheap} cheap client processes" if args.cheap else "full, in-process",
         "steps": steps,
     }
     print(json.dumps(result))
