@@ -2,6 +2,7 @@
 many participants one server process mixes in real time.
 
     .venv/bin/python bench/rooms.py [--clicks 40] [--max-k 10] [--seconds 5]
+        [--cheap PROCS] [--no-latency] [--encode-threads N] [--baseline-threads N]
 
 Everything runs on 127.0.0.1. The server is a child process (`yoriai-server serve`),
 as in production; the clients run here.
@@ -246,6 +247,41 @@ async def capacity_step_cheap(
     return step_figures(k, rates, m0, m1, (c1 - c0) / dt)
 
 
+def start_server(db: Path, encode_threads: int) -> ServerProcess:
+    return ServerProcess(
+        db,
+        free_port(),
+        args=("--media-address", "127.0.0.1", "--encode-threads", str(encode_threads)),
+    )
+
+
+async def sweep(
+    proc: ServerProcess, args: argparse.Namespace
+) -> tuple[list[dict[str, float]], dict[str, float] | None]:
+    """Raise k until a step has drop-outs; the last good step is the capacity."""
+    assert proc.proc is not None
+    steps = []
+    best = None
+    for k in range(args.min_k, args.max_k + 1):
+        if args.cheap:
+            step = await capacity_step_cheap(
+                proc.url, proc.port, proc.proc.pid, k, args.seconds, args.cheap
+            )
+        else:
+            step = await capacity_step(proc.url, proc.port, proc.proc.pid, k, args.seconds)
+        steps.append(step)
+        print(
+            f"k={k} n={step['participants']} server cpu {step['server_cpu_pct']:.0f}%"
+            f" late {step['late_tick_pct']:.1f}% frames/s min {step['frames_per_s_min']:.0f}"
+            f" median {step['frames_per_s_median']:.0f} tick {step['tick_ms_mean']:.2f} ms",
+            flush=True,
+        )
+        if step["late_tick_pct"] > 1.0 or step["frames_per_s_min"] < 45:
+            break
+        best = step
+    return steps, best
+
+
 async def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clicks", type=int, default=40)
@@ -261,6 +297,14 @@ async def main() -> None:
         " audio, no decoding) instead of full clients in this process",
     )
     ap.add_argument("--no-latency", action="store_true")
+    ap.add_argument("--encode-threads", type=int, default=0)
+    ap.add_argument(
+        "--baseline-threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="sweep capacity again against a server with --encode-threads N, and report the ratio",
+    )
     args = ap.parse_args()
     use_host_addresses(["127.0.0.1"])
     tmp = Path(tempfile.mkdtemp(prefix="yoriai-voice-bench-"))
@@ -280,9 +324,10 @@ async def main() -> None:
         if room.id in ("lobby", "focus") or room.id.startswith("room-"):
             await store.save_room(Room(id=room.id, name=room.name, capacity=50))
     await store.close()
-    proc = ServerProcess(db, free_port(), args=("--media-address", "127.0.0.1"))
+    proc = start_server(db, args.encode_threads)
     await asyncio.to_thread(proc.start)
-    assert proc.proc is not None
+    base_steps: list[dict[str, float]] = []
+    base_best: dict[str, float] | None = None
     try:
         direct = [] if args.no_latency else await direct_latency(args.clicks)
         server = [] if args.no_latency else await server_latency(proc.url, args.clicks)
@@ -294,26 +339,13 @@ async def main() -> None:
         print(
             f"server p50 {pct(server, 50):.1f} ms p95 {pct(server, 95):.1f} ms ({n_server} clicks)"
         )
-        steps = []
-        best = None
-        for k in range(args.min_k, args.max_k + 1):
-            if args.cheap:
-                step = await capacity_step_cheap(
-                    proc.url, proc.port, proc.proc.pid, k, args.seconds, args.cheap
-                )
-            else:
-                step = await capacity_step(proc.url, proc.port, proc.proc.pid, k, args.seconds)
-            steps.append(step)
-            print(
-                f"k={k} n={step['participants']} server cpu {step['server_cpu_pct']:.0f}%"
-                f" late {step['late_tick_pct']:.1f}% frames/s min {step['frames_per_s_min']:.0f}"
-                f" median {step['frames_per_s_median']:.0f} tick {step['tick_ms_mean']:.2f} ms",
-                flush=True,
-            )
-            ok = step["late_tick_pct"] <= 1.0 and step["frames_per_s_min"] >= 45
-            if not ok:
-                break
-            best = step
+        steps, best = await sweep(proc, args)
+        if args.baseline_threads is not None:
+            proc.stop()
+            proc = start_server(db, args.baseline_threads)
+            await asyncio.to_thread(proc.start)
+            print(f"baseline: --encode-threads {args.baseline_threads}", flush=True)
+            base_steps, base_best = await sweep(proc, args)
     finally:
         proc.stop()
     result = {
@@ -328,7 +360,14 @@ async def main() -> None:
         if best
         else None,
         "clients": f"{args.cheap} cheap client processes" if args.cheap else "full, in-process",
+        "encode_threads": args.encode_threads,
         "steps": steps,
+        "baseline_encode_threads": args.baseline_threads,
+        "baseline_max_participants": base_best["participants"] if base_best else 0,
+        "capacity_ratio": round(best["participants"] / base_best["participants"], 2)
+        if best and base_best
+        else None,
+        "baseline_steps": base_steps,
     }
     print(json.dumps(result))
 
