@@ -2,6 +2,7 @@
 many participants one server process mixes in real time.
 
     .venv/bin/python bench/rooms.py [--clicks 40] [--max-k 10] [--seconds 5]
+        [--cheap PROCS] [--no-latency] [--encode-threads N] [--baseline-threads N]
 
 Everything runs on 127.0.0.1. The server is a child process (`yoriai-server serve`),
 as in production; the clients run here.
@@ -169,19 +170,116 @@ async def capacity_step(url: str, port: int, pid: int, k: int, seconds: float) -
     m1, c1, dt = metrics(port), cpu_seconds(pid), time.monotonic() - t0
     frames = [(v.recorder.frames - f) / dt for v, f in zip(voices, f0, strict=True)]
     await close(voices)
+    return step_figures(k, frames, m0, m1, (c1 - c0) / dt)
+
+
+def step_figures(
+    k: int, rates: list[float], m0: dict[str, float], m1: dict[str, float], cpu: float
+) -> dict[str, float]:
     ticks = m1["yoriai_voice_ticks_total"] - m0["yoriai_voice_ticks_total"]
     late = m1["yoriai_voice_late_ticks_total"] - m0["yoriai_voice_late_ticks_total"]
     return {
         "k": k,
-        "participants": len(voices),
-        "server_cpu_pct": 100.0 * (c1 - c0) / dt,
+        "participants": len(rates),
+        "server_cpu_pct": 100.0 * cpu,
         "late_tick_pct": 100.0 * late / max(ticks, 1),
-        "frames_per_s_min": min(frames),
-        "frames_per_s_median": statistics.median(frames),
+        "frames_per_s_min": min(rates),
+        "frames_per_s_median": statistics.median(rates),
         "tick_ms_mean": 1000.0
         * (m1["yoriai_voice_tick_seconds_sum"] - m0["yoriai_voice_tick_seconds_sum"])
         / max(ticks, 1),
     }
+
+
+async def capacity_step_cheap(
+    url: str, port: int, pid: int, k: int, seconds: float, procs: int
+) -> dict[str, float]:
+    """The same step with bench/voice_clients.py processes as the participants."""
+    rooms = ["lobby", *(f"room-{n}" for n in range(1, 8)), "focus", "room-extra"]
+    specs = [
+        f"bench{r * 20 + j}:{room}:{300 + 40 * r if j == 0 else 0}"
+        for r, room in enumerate(rooms)
+        for j in range(k)
+    ]
+    script = str(ROOT / "bench" / "voice_clients.py")
+    workers = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            script,
+            url,
+            *specs[i::procs],
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for i in range(procs)
+    ]
+    try:
+        for w in workers:
+            assert w.stdout is not None
+            line = await asyncio.wait_for(w.stdout.readline(), 120)
+            if not line.startswith(b"READY"):
+                raise RuntimeError("a client process failed to connect")
+        await asyncio.sleep(1.5)
+        m0, c0, t0 = metrics(port), cpu_seconds(pid), time.monotonic()
+        for w in workers:
+            assert w.stdin is not None
+            w.stdin.write(f"measure {seconds}\n".encode())
+            await w.stdin.drain()
+        rates: list[float] = []
+        for w in workers:
+            assert w.stdout is not None
+            rates += json.loads(await asyncio.wait_for(w.stdout.readline(), seconds + 30))[
+                "packets_per_s"
+            ]
+        m1, c1, dt = metrics(port), cpu_seconds(pid), time.monotonic() - t0
+    finally:
+        for w in workers:
+            if w.stdin is not None:
+                with contextlib.suppress(Exception):
+                    w.stdin.write(b"bye\n")
+                    await w.stdin.drain()
+        for w in workers:
+            try:
+                await asyncio.wait_for(w.wait(), 20)
+            except TimeoutError:
+                w.kill()
+                await w.wait()
+    return step_figures(k, rates, m0, m1, (c1 - c0) / dt)
+
+
+def start_server(db: Path, encode_threads: int) -> ServerProcess:
+    return ServerProcess(
+        db,
+        free_port(),
+        args=("--media-address", "127.0.0.1", "--encode-threads", str(encode_threads)),
+    )
+
+
+async def sweep(
+    proc: ServerProcess, args: argparse.Namespace
+) -> tuple[list[dict[str, float]], dict[str, float] | None]:
+    """Raise k until a step has drop-outs; the last good step is the capacity."""
+    assert proc.proc is not None
+    steps = []
+    best = None
+    for k in range(args.min_k, args.max_k + 1):
+        if args.cheap:
+            step = await capacity_step_cheap(
+                proc.url, proc.port, proc.proc.pid, k, args.seconds, args.cheap
+            )
+        else:
+            step = await capacity_step(proc.url, proc.port, proc.proc.pid, k, args.seconds)
+        steps.append(step)
+        print(
+            f"k={k} n={step['participants']} server cpu {step['server_cpu_pct']:.0f}%"
+            f" late {step['late_tick_pct']:.1f}% frames/s min {step['frames_per_s_min']:.0f}"
+            f" median {step['frames_per_s_median']:.0f} tick {step['tick_ms_mean']:.2f} ms",
+            flush=True,
+        )
+        if step["late_tick_pct"] > 1.0 or step["frames_per_s_min"] < 45:
+            break
+        best = step
+    return steps, best
 
 
 async def main() -> None:
@@ -189,6 +287,24 @@ async def main() -> None:
     ap.add_argument("--clicks", type=int, default=40)
     ap.add_argument("--max-k", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--min-k", type=int, default=1)
+    ap.add_argument(
+        "--cheap",
+        type=int,
+        default=0,
+        metavar="PROCS",
+        help="participants are bench/voice_clients.py in PROCS processes (pre-encoded"
+        " audio, no decoding) instead of full clients in this process",
+    )
+    ap.add_argument("--no-latency", action="store_true")
+    ap.add_argument("--encode-threads", type=int, default=0)
+    ap.add_argument(
+        "--baseline-threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="sweep capacity again against a server with --encode-threads N, and report the ratio",
+    )
     args = ap.parse_args()
     use_host_addresses(["127.0.0.1"])
     tmp = Path(tempfile.mkdtemp(prefix="yoriai-voice-bench-"))
@@ -208,12 +324,13 @@ async def main() -> None:
         if room.id in ("lobby", "focus") or room.id.startswith("room-"):
             await store.save_room(Room(id=room.id, name=room.name, capacity=50))
     await store.close()
-    proc = ServerProcess(db, free_port(), args=("--media-address", "127.0.0.1"))
+    proc = start_server(db, args.encode_threads)
     await asyncio.to_thread(proc.start)
-    assert proc.proc is not None
+    base_steps: list[dict[str, float]] = []
+    base_best: dict[str, float] | None = None
     try:
-        direct = await direct_latency(args.clicks)
-        server = await server_latency(proc.url, args.clicks)
+        direct = [] if args.no_latency else await direct_latency(args.clicks)
+        server = [] if args.no_latency else await server_latency(proc.url, args.clicks)
         n_direct = len(direct)
         print(
             f"direct p50 {pct(direct, 50):.1f} ms p95 {pct(direct, 95):.1f} ms ({n_direct} clicks)"
@@ -222,21 +339,13 @@ async def main() -> None:
         print(
             f"server p50 {pct(server, 50):.1f} ms p95 {pct(server, 95):.1f} ms ({n_server} clicks)"
         )
-        steps = []
-        best = None
-        for k in range(1, args.max_k + 1):
-            step = await capacity_step(proc.url, proc.port, proc.proc.pid, k, args.seconds)
-            steps.append(step)
-            print(
-                f"k={k} n={step['participants']} server cpu {step['server_cpu_pct']:.0f}%"
-                f" late {step['late_tick_pct']:.1f}% frames/s min {step['frames_per_s_min']:.0f}"
-                f" median {step['frames_per_s_median']:.0f} tick {step['tick_ms_mean']:.2f} ms",
-                flush=True,
-            )
-            ok = step["late_tick_pct"] <= 1.0 and step["frames_per_s_min"] >= 45
-            if not ok:
-                break
-            best = step
+        steps, best = await sweep(proc, args)
+        if args.baseline_threads is not None:
+            proc.stop()
+            proc = start_server(db, args.baseline_threads)
+            await asyncio.to_thread(proc.start)
+            print(f"baseline: --encode-threads {args.baseline_threads}", flush=True)
+            base_steps, base_best = await sweep(proc, args)
     finally:
         proc.stop()
     result = {
@@ -250,7 +359,15 @@ async def main() -> None:
         "cpu_per_participant_pct": round(best["server_cpu_pct"] / best["participants"], 2)
         if best
         else None,
+        "clients": f"{args.cheap} cheap client processes" if args.cheap else "full, in-process",
+        "encode_threads": args.encode_threads,
         "steps": steps,
+        "baseline_encode_threads": args.baseline_threads,
+        "baseline_max_participants": base_best["participants"] if base_best else 0,
+        "capacity_ratio": round(best["participants"] / base_best["participants"], 2)
+        if best and base_best
+        else None,
+        "baseline_steps": base_steps,
     }
     print(json.dumps(result))
 

@@ -22,6 +22,7 @@ from rooms.room import Access, Room
 from rooms.site import DEFAULT_TIME_ZONE, Site, local_day, site_problems, zone
 from rooms.telework import ReportName, to_csv
 from server.config import (
+    DEFAULT_ENCODE_THREADS,
     DEFAULT_PORT,
     IceServerConfig,
     ServerConfig,
@@ -176,6 +177,13 @@ def _voice_options(p: argparse.ArgumentParser) -> None:
         " but loopback). Give the address clients reach the server at.",
     )
     v.add_argument(
+        "--encode-threads",
+        type=int,
+        default=DEFAULT_ENCODE_THREADS,
+        metavar="N",
+        help="threads that encode the rooms' audio beside the event loop (0: none)",
+    )
+    v.add_argument(
         "--public-url", help="how people reach this server, for invitation links (https://...)"
     )
 
@@ -200,7 +208,14 @@ def _voice_settings(args: argparse.Namespace) -> VoiceSettings:
             if not url.startswith(("stun:", "stuns:", "turn:", "turns:")):
                 raise CliError(f"not a STUN or TURN URL: {url}")
     addresses = tuple(args.media_address) if args.media_address else None
-    return VoiceSettings(ice_servers=servers, turn_secret=secret, media_addresses=addresses)
+    if args.encode_threads < 0:
+        raise CliError("--encode-threads cannot be negative")
+    return VoiceSettings(
+        ice_servers=servers,
+        turn_secret=secret,
+        media_addresses=addresses,
+        encode_threads=args.encode_threads,
+    )
 
 
 def _read_password(from_stdin: bool) -> str:

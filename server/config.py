@@ -50,6 +50,11 @@ class IceServerConfig:
     credential: str | None = None
 
 
+# Off by default: on a busy 2-core machine the thread hand-over each tick cost more
+# than it saved (bench/rooms.py --baseline-threads). Worth trying on more cores.
+DEFAULT_ENCODE_THREADS = 0
+
+
 @dataclass(frozen=True, slots=True)
 class VoiceSettings:
     ice_servers: tuple[IceServerConfig, ...] = ()
@@ -62,6 +67,9 @@ class VoiceSettings:
     opus_bitrate: int = 32_000
     opus_complexity: int = 5
     max_participants: int = 500
+    # Threads that run the Opus encodes of each 20 ms tick beside the event loop
+    # (0: encode in the loop). The encoder lets go of the GIL while it works.
+    encode_threads: int = DEFAULT_ENCODE_THREADS
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +26,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from rooms.errors import ErrorCode, OfficeError
 from rooms.media.audio import FRAME_MS, FRAME_SAMPLES, Pcm
-from rooms.media.mixer import RoomMixer
+from rooms.media.mixer import RoomMixer, encode_all
 from rooms.media.peer import (
     SignallingError,
     check_offer,
@@ -95,6 +96,7 @@ class MediaHost:
         bitrate: int = 32_000,
         complexity: int = 5,
         max_participants: int = 500,
+        encode_threads: int = 0,
     ) -> None:
         self._to_person = to_person
         self._to_room = to_room
@@ -102,6 +104,12 @@ class MediaHost:
         self._bitrate = bitrate
         self._complexity = complexity
         self._max = max_participants
+        self._threads = encode_threads
+        self._pool = (
+            ThreadPoolExecutor(encode_threads, thread_name_prefix="opus")
+            if encode_threads > 0
+            else None
+        )
         self._participants: dict[str, _Participant] = {}
         self._mixers: dict[str, RoomMixer] = {}
         self._speaking: dict[str, SpeakingTracker] = {}
@@ -150,6 +158,8 @@ class MediaHost:
             self.stop(pid, "the server is shutting down", notify=False)
         if self._closing:
             await asyncio.gather(*self._closing, return_exceptions=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
     # ------------------------------------------------------------ signalling
 
@@ -301,24 +311,44 @@ class MediaHost:
                     deadline = loop.time()  # a long stall: start the clock again
             started = time.perf_counter()
             try:
-                self.tick(loop.time())
+                await self.tick(loop.time())
             except Exception:
                 log.exception("mixer tick failed")
             self.metrics.tick_seconds.observe(time.perf_counter() - started)
 
-    def tick(self, now: float) -> None:
-        """Mix every room once and hand each participant their packet."""
+    async def tick(self, now: float) -> None:
+        """Mix every room once and hand each participant their packet. The encodes,
+        most of a tick's work, run in the worker threads while the loop carries on
+        receiving and sending packets; rooms are cut into one batch per thread."""
         self._pts += FRAME_SAMPLES
         self.ticks += 1
         self.metrics.ticks.inc()
-        for room_id, mixer in list(self._mixers.items()):
-            result = mixer.tick(self._pts)
+        rooms = [(room_id, mixer, mixer.mix(self._pts)) for room_id, mixer in self._mixers.items()]
+        jobs = [job for _room_id, _mixer, mixes in rooms for job in mixes.jobs]
+        if self._pool is None or len(jobs) < 2:
+            packets = encode_all(jobs)
+        else:
+            loop = asyncio.get_running_loop()
+            size = -(-len(jobs) // self._threads)
+            batches = await asyncio.gather(
+                *(
+                    loop.run_in_executor(self._pool, encode_all, jobs[i : i + size])
+                    for i in range(0, len(jobs), size)
+                )
+            )
+            packets = [packet for batch in batches for packet in batch]
+        start = 0
+        for room_id, mixer, mixes in rooms:
+            end = start + len(mixes.jobs)
+            result = mixer.deliver(mixes, packets[start:end])
+            start = end
             self.encodes += result.encodes
             self.metrics.encodes.inc(result.encodes)
             for pid, packet in result.packets.items():
                 p = self._participants.get(pid)
-                if p is not None:
+                if p is not None and p.room_id == room_id:  # may have left meanwhile
                     p.out.push(packet)
-            change = self._speaking[room_id].update(result.levels, now)
+            tracker = self._speaking.get(room_id)
+            change = None if tracker is None else tracker.update(result.levels, now)
             if change is not None:
                 self._to_room(room_id, VoiceSpeaking(room_id=room_id, speaking=sorted(change)))

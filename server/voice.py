@@ -76,6 +76,7 @@ class Voice:
             bitrate=settings.opus_bitrate,
             complexity=settings.opus_complexity,
             max_participants=settings.max_participants,
+            encode_threads=settings.encode_threads,
         )
         server.hub.on_delivered.append(self._follow_presence)
 

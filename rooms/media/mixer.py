@@ -10,7 +10,7 @@ people talk at a time, that is two or three encodes however many listen.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -103,6 +103,28 @@ class TickResult:
     encodes: int
 
 
+@dataclass(frozen=True, slots=True)
+class EncodeJob:
+    key: str | None  # whose mix-minus, or None for the shared mix
+    encoder: OpusStream
+    pcm: Pcm
+    pts: int
+
+
+@dataclass(frozen=True, slots=True)
+class TickMixes:
+    pts: int
+    listens_to: dict[str, str | None]
+    levels: dict[str, float]
+    jobs: list[EncodeJob]
+
+
+def encode_all(jobs: Sequence[EncodeJob]) -> list[Packet | None]:
+    """Encode mixes. Safe in a worker thread while the event loop runs: each encoder
+    appears in one job per tick, and nothing else touches it until `deliver`."""
+    return [job.encoder.encode(soft_clip(job.pcm), job.pts) for job in jobs]
+
+
 class RoomMixer:
     """The audio of one room. Not thread-safe: one clock drives every room's tick."""
 
@@ -135,11 +157,25 @@ class RoomMixer:
         while len(inp.queue) > MAX_QUEUE_FRAMES:
             inp.queue.popleft()
 
+    def skipped_encodes(self) -> int:
+        """Silent frames answered without encoding, by this room's current encoders."""
+        return self._shared.skipped + sum(
+            inp.encoder.skipped for inp in self._inputs.values() if inp.encoder is not None
+        )
+
     def level(self, pid: str) -> float:
         inp = self._inputs.get(pid)
         return SILENCE_DBFS if inp is None else inp.level
 
     def tick(self, pts: int) -> TickResult:
+        """Mix and encode this tick, here and now."""
+        mixes = self.mix(pts)
+        return self.deliver(mixes, encode_all(mixes.jobs))
+
+    def mix(self, pts: int) -> TickMixes:
+        """The first half of a tick: take a frame from everyone and work out each
+        distinct mix. The encodes it lists may run elsewhere (`encode_all`, in a
+        worker thread: the Opus encoder lets go of the GIL), then `deliver`."""
         frames: dict[str, Pcm] = {}
         levels: dict[str, float] = {}
         held: list[str] = []
@@ -161,21 +197,27 @@ class RoomMixer:
                 held.append(pid)
             levels[pid] = inp.level
         plan = plan_mix(frames, self._inputs, held)
-        packets: dict[str, Packet] = {}
-        encoded: dict[str | None, Packet] = {}
-        encodes = 0
-        for key, mix in plan.mixes.items():
-            # Every distinct mix is encoded, silence too: Opus codes band energies
-            # relative to the previous frame, so a listener's stream must come from one
-            # continuous encoder. (A cached silence packet between two encodes made the
-            # next word come out 20 dB too quiet.) Silence costs a few bytes.
-            encoder = self._shared if key is None else self._speaker_encoder(key)
-            packet = encoder.encode(soft_clip(mix), pts)
-            encodes += 1
-            encoded[key] = packet if packet is not None else self._silent(pts)
-        for pid, key in plan.listens_to.items():
-            packets[pid] = encoded[key]
-        return TickResult(packets=packets, levels=levels, encodes=encodes)
+        # Every distinct mix is encoded, silence too: Opus codes band energies relative
+        # to the previous frame, so a listener's stream must come from one continuous
+        # encoder. (A cached silence packet between two encodes made the next word come
+        # out 20 dB too quiet.) Silence costs a few bytes.
+        jobs = [
+            EncodeJob(key, self._shared if key is None else self._speaker_encoder(key), mix, pts)
+            for key, mix in plan.mixes.items()
+        ]
+        return TickMixes(pts=pts, listens_to=plan.listens_to, levels=levels, jobs=jobs)
+
+    def deliver(self, mixes: TickMixes, packets: list[Packet | None]) -> TickResult:
+        """The second half of a tick: each listener's packet from the encoded mixes."""
+        encoded = {
+            job.key: packet if packet is not None else self._silent(mixes.pts)
+            for job, packet in zip(mixes.jobs, packets, strict=True)
+        }
+        return TickResult(
+            packets={pid: encoded[key] for pid, key in mixes.listens_to.items()},
+            levels=mixes.levels,
+            encodes=len(mixes.jobs),
+        )
 
     @staticmethod
     def _drain(inp: _Input) -> None:

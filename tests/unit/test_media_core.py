@@ -124,3 +124,63 @@ def test_quality_bands_and_levels() -> None:
     assert classify(40, 5, 12) is Quality.POOR
     assert level_dbfs(silence()) == -100.0
     assert -4 < level_dbfs(tone(1000, 0, amplitude=1.0)) < -2
+
+
+def _decode(packets: list[object]) -> np.ndarray:
+    import av
+
+    from rooms.media.audio import from_frame
+
+    decoder = av.CodecContext.create("libopus", "r")
+    decoder.format = "s16"
+    decoder.layout = "mono"
+    decoder.sample_rate = 48_000
+    return np.concatenate(
+        [
+            from_frame(f)
+            for p in packets
+            if p is not None
+            for f in decoder.decode(av.Packet(bytes(p)))
+        ]  # type: ignore[call-overload]
+    )
+
+
+def test_settled_silence_is_not_encoded_again_and_speech_after_it_is_unchanged() -> None:
+    from rooms.media.audio import OpusStream
+
+    def stream(skip: bool) -> tuple[list[object], int]:
+        encoder, out, n = OpusStream(skip_silence=skip), [], 0
+        for word in range(3):  # a second of silence, then 800 ms of a "word"
+            for _ in range(50):
+                out.append(encoder.encode(silence(), n * FRAME_SAMPLES))
+                n += 1
+            for _ in range(40):
+                out.append(
+                    encoder.encode(tone(440 + 100 * word, n * FRAME_SAMPLES), n * FRAME_SAMPLES)
+                )
+                n += 1
+        return out, encoder.skipped
+
+    skipping, skipped = stream(True)
+    full, none_skipped = stream(False)
+    assert none_skipped == 0 and skipped >= 80  # most of the 150 silent frames
+    a, b = _decode(skipping), _decode(full)
+    assert a.shape == b.shape
+    for word in range(3):
+        start = (word * 90 + 50) * FRAME_SAMPLES
+        for piece in range(4):  # each 200 ms of the word, from its first frame
+            s = slice(start + piece * 10 * FRAME_SAMPLES, start + (piece + 1) * 10 * FRAME_SAMPLES)
+            assert abs(level_dbfs(a[s]) - level_dbfs(b[s])) < 0.5
+            assert level_dbfs(a[s] - b[s]) < level_dbfs(b[s]) - 30
+
+
+def test_a_lone_speakers_silent_mix_stops_costing_encodes() -> None:
+    mixer = RoomMixer()
+    for pid in ("a", "b"):
+        mixer.add(pid)
+    for n in range(60):
+        mixer.push("a", tone(440, n * FRAME_SAMPLES))
+        result = mixer.tick(n * FRAME_SAMPLES)
+    assert result.encodes == 2  # two distinct mixes still: b hears a, a hears nothing
+    assert mixer.skipped_encodes() >= 45  # but a's silent one is no longer encoded
+    assert len(bytes(result.packets["a"])) < 10  # a's stream stays a valid silent stream
