@@ -62,8 +62,16 @@ from rooms.protocol import (
 log = logging.getLogger("yoriai.session")
 
 MAX_SERVER_FRAME = 32 * 1024 * 1024  # snapshots of a large office are big
+# Refusals that retrying cannot fix. NOT_AUTHENTICATED here means a saved token was
+# refused and there is no password to fall back on.
 _AUTH_FAILURES = frozenset(
-    {ErrorCode.BAD_CREDENTIALS, ErrorCode.ACCOUNT_DISABLED, ErrorCode.UNSUPPORTED_VERSION}
+    {
+        ErrorCode.BAD_CREDENTIALS,
+        ErrorCode.ACCOUNT_DISABLED,
+        ErrorCode.UNSUPPORTED_VERSION,
+        ErrorCode.NOT_AUTHENTICATED,
+        ErrorCode.TOKEN_EXPIRED,
+    }
 )
 
 R = TypeVar("R")
@@ -143,6 +151,11 @@ class Session:
 
     def add_status_listener(self, listener: StatusListener) -> None:
         self._status_listeners.append(listener)
+
+    def remove_listener(self, listener: Listener | StatusListener) -> None:
+        for listeners in (self._listeners, self._status_listeners):
+            with contextlib.suppress(ValueError):
+                listeners.remove(listener)  # type: ignore[arg-type]
 
     @property
     def state(self) -> Any:
