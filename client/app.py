@@ -63,6 +63,10 @@ class YoriaiApp(QObject):
         self.finished: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._tasks: set[asyncio.Task[None]] = set()
         self._applied: Settings | None = None
+        qapp = QApplication.instance()
+        assert isinstance(qapp, QApplication)
+        # Windows come and go (sign-in, office, sign-out); we decide when to quit.
+        qapp.setQuitOnLastWindowClosed(False)
         self.apply_settings(settings)
 
     # ------------------------------------------------------------ settings
