@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -61,7 +61,13 @@ class NoteDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(buttons)
         self.accepted.connect(lambda: self.submitted.emit(self.note.text().strip()))
+        # Enter in the note sends it, whichever button Qt made the default.
+        self.note.returnPressed.connect(self.accept)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.note.setFocus()
 
 
 class AnswerDialog(QDialog):
@@ -101,6 +107,19 @@ class AnswerDialog(QDialog):
         self._dismissed = False
         self.finished.connect(self._finished)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.yes.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter always answers yes, Escape no, wherever the focus is in the dialog.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (
+            Qt.KeyboardModifier.KeypadModifier
+        ):
+            self.accept()
+            return
+        super().keyPressEvent(event)
 
     def _finished(self, result: int) -> None:
         if not self._dismissed:
