@@ -9,41 +9,37 @@ from rooms.room import Access, Room
 from rooms.site import Site
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Labels", text)
-
-
 def availability(value: Availability) -> str:
     match value:
         case Availability.AVAILABLE:
-            return _t("Available")
+            return QCoreApplication.translate("Labels", "Available")
         case Availability.BUSY:
-            return _t("Busy")
+            return QCoreApplication.translate("Labels", "Busy")
         case Availability.AWAY:
-            return _t("Away")
+            return QCoreApplication.translate("Labels", "Away")
         case Availability.DO_NOT_DISTURB:
-            return _t("Do not disturb")
+            return QCoreApplication.translate("Labels", "Do not disturb")
         case Availability.OFFLINE:
-            return _t("Offline")
+            return QCoreApplication.translate("Labels", "Offline")
 
 
 def location_kind(kind: LocationKind) -> str:
     match kind:
         case LocationKind.HOME:
-            return _t("Home")
+            return QCoreApplication.translate("Labels", "Home")
         case LocationKind.SATELLITE:
-            return _t("Satellite office")
+            return QCoreApplication.translate("Labels", "Satellite office")
         case LocationKind.MOBILE:
-            return _t("On the move")
+            return QCoreApplication.translate("Labels", "On the move")
         case LocationKind.MAIN_OFFICE:
-            return _t("Main office")
+            return QCoreApplication.translate("Labels", "Main office")
         case LocationKind.WORKATION:
-            return _t("Workation")
+            return QCoreApplication.translate("Labels", "Workation")
 
 
 def location(value: Location | None, sites: dict[str, Site]) -> str:
     if value is None:
-        return _t("Not set")
+        return QCoreApplication.translate("Labels", "Not set")
     if value.site_id is not None and value.site_id in sites:
         return sites[value.site_id].name
     return location_kind(value.kind)
@@ -52,19 +48,21 @@ def location(value: Location | None, sites: dict[str, Site]) -> str:
 def presence(p: Presence) -> str:
     """How reachable someone is, counting a dropped link."""
     if p.link is Link.RECONNECTING:
-        return _t("Reconnecting")
+        return QCoreApplication.translate("Labels", "Reconnecting")
     return availability(p.availability)
 
 
 def room_summary(room: Room, count: int, *, mine: bool) -> str:
     parts = [
         room.name,
-        _t("%1 of %2").replace("%1", str(count)).replace("%2", str(room.capacity)),
+        QCoreApplication.translate("Labels", "%1 of %2")
+        .replace("%1", str(count))
+        .replace("%2", str(room.capacity)),
     ]
     if room.locked:
-        parts.append(_t("locked"))
+        parts.append(QCoreApplication.translate("Labels", "locked"))
     if room.access is Access.PRIVATE:
-        parts.append(_t("private"))
+        parts.append(QCoreApplication.translate("Labels", "private"))
     if mine:
-        parts.append(_t("you are here"))
+        parts.append(QCoreApplication.translate("Labels", "you are here"))
     return ", ".join(parts)

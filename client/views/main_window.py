@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -409,7 +409,11 @@ class MainWindow(QMainWindow):
                 self._ask(
                     f"k:{k.id}",
                     self.tr("Knock on %1").replace("%1", room.name if room else k.room_id),
-                    fmt("%1 is knocking on %2", self._name(k.person_id), room.name if room else "")
+                    fmt(
+                        QT_TRANSLATE_NOOP("Notices", "%1 is knocking on %2"),
+                        self._name(k.person_id),
+                        room.name if room else "",
+                    )
                     + (f": {k.message}" if k.message else ""),
                     self.tr("&Let in"),
                     self.tr("&Decline"),
@@ -424,7 +428,11 @@ class MainWindow(QMainWindow):
                 self._ask(
                     f"t:{t.id}",
                     self.tr("Call from %1").replace("%1", self._name(t.from_id)),
-                    fmt("%1 calls you to %2", self._name(t.from_id), room.name if room else "")
+                    fmt(
+                        QT_TRANSLATE_NOOP("Notices", "%1 calls you to %2"),
+                        self._name(t.from_id),
+                        room.name if room else "",
+                    )
                     + (f": {t.message}" if t.message else ""),
                     self.tr("&Go there"),
                     self.tr("&Decline"),
@@ -559,7 +567,8 @@ class MainWindow(QMainWindow):
         await self.session.knock(room_id, note)
         room = self.session.state.rooms.get(room_id)
         self.announcer.announce(
-            fmt("You knocked on %1", room.name if room else room_id), AnnounceLevel.NORMAL
+            fmt(QT_TRANSLATE_NOOP("Notices", "You knocked on %1"), room.name if room else room_id),
+            AnnounceLevel.NORMAL,
         )
 
     def toggle_lock(self) -> None:
@@ -631,8 +640,12 @@ class MainWindow(QMainWindow):
             text = self.tr("You are not in a room")
         else:
             others = sorted(self._name(p) for p in st.occupants_of(room_id) - {self.me})
-            text = fmt("You are in %1", st.rooms[room_id].name)
-            text += ", " + (fmt("with %1", ", ".join(others)) if others else self.tr("alone"))
+            text = fmt(QT_TRANSLATE_NOOP("Notices", "You are in %1"), st.rooms[room_id].name)
+            text += ", " + (
+                fmt(QT_TRANSLATE_NOOP("Notices", "with %1"), ", ".join(others))
+                if others
+                else self.tr("alone")
+            )
         self.announcer.announce(text, AnnounceLevel.ESSENTIAL)
 
     def repeat_last(self) -> None:
