@@ -42,7 +42,7 @@ def test_join_leave_and_the_tree_follows(qloop: asyncio.AbstractEventLoop, tmp_p
             w.rooms.select_room("room-3")
             QTest.keyClick(w.rooms, Qt.Key.Key_Return)  # Enter joins the selected room
             await until(lambda: state.room_of("yui") == "room-3", what="yui in room-3")
-            await until(lambda: "room-3" == w.chat.room_id)
+            await until(lambda: w.chat.room_id == "room-3")
             room_item = w.rooms_model.item(w.rooms_model.room_ids().index("room-3"))
             assert room_item.text().startswith("会議室 3 Room 3, 1 of 8")
             assert "you are here" in room_item.text()
