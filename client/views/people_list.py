@@ -203,7 +203,8 @@ class PeoplePanel(QWidget):
         fill(self.site, self.tr("All sites"), self._sites)
 
     def selected_person(self) -> str | None:
-        index = self.view.currentIndex()
+        selected = self.view.selectionModel().selectedRows(NAME)
+        index = selected[0] if selected else self.view.currentIndex()
         if not index.isValid():
             return None
         value = index.siblingAtColumn(NAME).data(ID_ROLE)

@@ -112,7 +112,9 @@ class RoomsTree(QTreeView):
                 self.expand(self._model.index(row, 0))
 
     def selected_room(self) -> str | None:
-        index = self.currentIndex()
+        # Assistive technology selects rows without moving the current index.
+        selected = self.selectionModel().selectedIndexes()
+        index = selected[0] if selected else self.currentIndex()
         if not index.isValid():
             return None
         if index.data(KIND_ROLE) == PERSON:

@@ -28,9 +28,15 @@ from client.app import YoriaiApp
 from client.views.main_window import MainWindow
 from server.app import YoriaiServer
 from server.demo import DEMO_PASSWORD
-from tests.integration.support import fast_config, make_demo_db, server_process
+from tests.integration.support import (
+    fast_config,
+    make_demo_db,
+    office,
+    server_process,
+    start_office,
+)
 
-__all__ = ["server_process"]
+__all__ = ["office", "server_process", "start_office"]
 
 
 @pytest.fixture

@@ -1,0 +1,79 @@
+"""What a screen reader sees: the app under Xvfb, read through AT-SPI from another process.
+
+The app runs in its own process with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1; a reader run
+with Debian's python3 (pyatspi is not on PyPI) walks its accessible tree, checks every
+focusable control, then joins a room the way a screen reader user does: it selects the
+room's row with the row's AT-SPI action and presses the "Join room" button's action.
+The server (in this process) must then hold the person in that room.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from tests.integration.support import Office
+
+HARNESS = Path(__file__).resolve().parent / "atspi" / "harness.py"
+PROPER_ROLES = {"push button", "check box", "combo box", "text", "password text", "tree", "list"}
+
+
+async def test_every_control_is_named_and_a_room_is_joined_through_atspi(office: Office) -> None:
+    for tool in (
+        "dbus-run-session",
+        "Xvfb",
+        "/usr/libexec/at-spi-bus-launcher",
+        "/usr/bin/python3",
+    ):
+        assert shutil.which(tool), f"{tool} is missing: ./dev test installs it"
+    proc = await asyncio.create_subprocess_exec(
+        "dbus-run-session",
+        "--",
+        sys.executable,
+        str(HARNESS),
+        "--server",
+        office.url,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=150)
+    lines = out.decode().strip().splitlines()
+    assert proc.returncode == 0 and lines, err.decode()[-3000:]
+    report = json.loads(lines[-1])
+    assert report["window"] == "Yoriai — 高橋 結衣 (Yui Takahashi)"
+
+    controls = report["controls"]
+    by_name = {(c["role"], c["name"]) for c in controls}
+    for c in controls:
+        assert c["name"].strip(), f"a {c['role']} without a name"
+        assert c["role"] in PROPER_ROLES, f"{c['name']!r} has role {c['role']!r}"
+        if c["role"] == "combo box":
+            # Qt names a combo box by its value on Linux; its label comes by relation.
+            assert c["labelled_by"], f"combo box {c['name']!r} has no label"
+    for expected in (
+        ("tree", "Rooms"),
+        ("tree", "People"),
+        ("push button", "Join room"),
+        ("push button", "Leave room"),
+        ("push button", "Knock"),
+        ("push button", "Call to my room"),
+        ("text", "Status message"),
+        ("text", "Chat message"),
+        ("push button", "Send message"),
+    ):
+        assert expected in by_name, f"{expected} not on the AT-SPI tree"
+    labels = {label for c in controls for label in c["labelled_by"]}
+    assert {"Availability:", "Working from today:", "Team:", "Site:"} <= labels
+
+    join = report["join"]
+    assert join["joined"], join
+    assert "Press" in join["button_actions"]
+    state = office.server.office.state
+    for _ in range(100):
+        if state.room_of("yui") == "room-3":
+            break
+        await asyncio.sleep(0.05)
+    assert state.room_of("yui") == "room-3"
