@@ -8,13 +8,26 @@ asks for the password next time; it never falls back to writing the token elsewh
 from __future__ import annotations
 
 import logging
+from types import ModuleType
 
-import keyring
-from keyring.errors import KeyringError, PasswordDeleteError
 
 log = logging.getLogger("yoriai.credentials")
 
 SERVICE = "yoriai"
+
+
+def _keyring() -> ModuleType:
+    # Imported on first use: loading keyring's backends costs a tenth of a second at
+    # start-up, which a sign-in with a password does not need before the window shows.
+    import keyring
+
+    return keyring
+
+
+def _errors() -> tuple[type[Exception], ...]:
+    from keyring.errors import KeyringError
+
+    return (KeyringError, RuntimeError)
 
 
 def _key(server_url: str, user: str) -> str:
@@ -24,8 +37,8 @@ def _key(server_url: str, user: str) -> str:
 def save_token(server_url: str, user: str, token: str) -> bool:
     """Remember the token. False when there is no keyring to keep it in."""
     try:
-        keyring.set_password(SERVICE, _key(server_url, user), token)
-    except (KeyringError, RuntimeError) as exc:
+        _keyring().set_password(SERVICE, _key(server_url, user), token)
+    except _errors() as exc:
         log.warning("the session is not remembered: no usable keyring (%s)", exc)
         return False
     return True
@@ -33,16 +46,19 @@ def save_token(server_url: str, user: str, token: str) -> bool:
 
 def load_token(server_url: str, user: str) -> str | None:
     try:
-        return keyring.get_password(SERVICE, _key(server_url, user))
-    except (KeyringError, RuntimeError) as exc:
+        token: str | None = _keyring().get_password(SERVICE, _key(server_url, user))
+    except _errors() as exc:
         log.info("no keyring to read a saved session from (%s)", exc)
         return None
+    return token
 
 
 def delete_token(server_url: str, user: str) -> None:
+    from keyring.errors import PasswordDeleteError
+
     try:
-        keyring.delete_password(SERVICE, _key(server_url, user))
+        _keyring().delete_password(SERVICE, _key(server_url, user))
     except PasswordDeleteError:
         pass  # nothing was saved
-    except (KeyringError, RuntimeError) as exc:
+    except _errors() as exc:
         log.warning("could not remove the saved session: %s", exc)

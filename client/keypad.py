@@ -20,7 +20,7 @@ from typing import Protocol
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 
-_DIGITS = {getattr(Qt.Key, f"Key_{n}"): (n or 10) for n in range(10)}
+_KEYPAD_DIGITS = 0x30  # Qt.Key.Key_0; digits are 0x30-0x39, as in ASCII
 
 
 class KeypadActions(Protocol):
@@ -64,8 +64,10 @@ class Keypad(QObject):
     def press(self, key: Qt.Key) -> bool:
         """Do what a keypad key means. Returns whether the key was one of ours."""
         a = self.actions
-        if key in _DIGITS:
-            a.join_number(_DIGITS[key])
+        # Compared by value: building Qt's 500-member Key enum costs start-up time.
+        digit = int(key.value) - _KEYPAD_DIGITS
+        if 0 <= digit <= 9:
+            a.join_number(digit or 10)
         elif key in (Qt.Key.Key_Period, Qt.Key.Key_Comma, Qt.Key.Key_Delete):
             a.leave()
         elif key in (Qt.Key.Key_Enter, Qt.Key.Key_Return):

@@ -1,7 +1,8 @@
 """What each person chose for the desktop app, kept across restarts.
 
-A small JSON file in the user's config folder (platformdirs); `YORIAI_CONFIG_DIR`
-moves it, for tests and portable installs. Nothing secret lives here: the session
+A small JSON file in the user's config folder (Qt's QStandardPaths, already loaded,
+rather than another import at start-up); `YORIAI_CONFIG_DIR` moves it, for tests and
+portable installs. Nothing secret lives here: the session
 token is in the OS keyring (see credentials.py).
 """
 
@@ -15,7 +16,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import platformdirs
+from PySide6.QtCore import QStandardPaths
 
 log = logging.getLogger("yoriai.settings")
 
@@ -59,7 +60,8 @@ def config_dir() -> Path:
     env = os.environ.get("YORIAI_CONFIG_DIR")
     if env:
         return Path(env)
-    return Path(platformdirs.user_config_dir("yoriai", appauthor=False))
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    return Path(base) / "yoriai"
 
 
 def settings_path() -> Path:

@@ -152,8 +152,7 @@ class MainWindow(QMainWindow):
         announcer.announced.connect(self.last_notice.setText)
         session.add_listener(self._on_message)
         session.add_status_listener(self._on_status)
-        self.retranslate()
-        self._sync_all()
+        self.retranslate()  # sets every text and fills the views from the session
         self._on_status(session.status, announce=False)
         self.resize(1280, 760)
         self.rooms.viewport().installEventFilter(self)

@@ -180,7 +180,14 @@ class PeoplePanel(QWidget):
         self._fill_filters(force=True)
 
     def sync(self, state: OfficeState) -> None:
-        self.model.sync(state)
+        if self.model.rowCount() == 0 and state.people:
+            # The first load: fill the model detached from the sorted view, then attach
+            # it once, rather than have the view sort in each of hundreds of rows.
+            self.proxy.setSourceModel(QStandardItemModel())
+            self.model.sync(state)
+            self.proxy.setSourceModel(self.model)
+        else:
+            self.model.sync(state)
         self._teams = sorted({p.team for p in state.people.values() if p.team})
         self._sites = [(s.id, s.name) for s in state.sites.values()]
         self._fill_filters()
