@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from types import ModuleType
 
-
 log = logging.getLogger("yoriai.credentials")
 
 SERVICE = "yoriai"
