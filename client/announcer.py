@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,11 @@ class Voice:
                     out = self.to_dir / f"utterance-{len(self.spoken) + 1:03d}.wav"
                     engine.save_to_file(text, str(out))
                     engine.runAndWait()
+                    # pyttsx3's espeak driver can return before it writes the file; the
+                    # next utterance must not start until it has, or it takes its name.
+                    deadline = time.monotonic() + 10
+                    while not out.exists() and time.monotonic() < deadline:
+                        time.sleep(0.01)
                     self.spoken.append(out)
                 else:
                     engine.say(text)

@@ -101,12 +101,14 @@ class PeopleFilter(QSortFilterProxyModel):
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def set_team(self, team: str) -> None:
+        self.beginFilterChange()
         self.team = team
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_site(self, site: str) -> None:
+        self.beginFilterChange()
         self.site = site
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
@@ -186,6 +188,7 @@ class PeoplePanel(QWidget):
             self.proxy.setSourceModel(QStandardItemModel())
             self.model.sync(state)
             self.proxy.setSourceModel(self.model)
+            self.view.header().setSectionResizeMode(NAME, QHeaderView.ResizeMode.ResizeToContents)
         else:
             self.model.sync(state)
         self._teams = sorted({p.team for p in state.people.values() if p.team})
