@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -67,7 +67,7 @@ class NoteDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.note.setFocus()
+        QTimer.singleShot(0, self.note.setFocus)
 
 
 class AnswerDialog(QDialog):
@@ -110,7 +110,7 @@ class AnswerDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.yes.setFocus()
+        QTimer.singleShot(0, self.yes.setFocus)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter always answers yes, Escape no, wherever the focus is in the dialog.
@@ -234,6 +234,11 @@ class SettingsDialog(QDialog):
         self._base = settings
         self.accepted.connect(lambda: self.chosen.emit(self.result_settings()))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # After Qt's own choice on activation (the default button), start at the top.
+        QTimer.singleShot(0, self.language.setFocus)
 
     def result_settings(self) -> Settings:
         from dataclasses import replace

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from client import settings as settings_store
 from client.app import YoriaiApp
 from client.session import Session
-from client.views.dialogs import ShortcutsDialog
+from client.settings import AnnounceLevel
+from client.views.dialogs import SettingsDialog, ShortcutsDialog
 from rooms.presence import Availability
 from rooms.protocol import ChatMessage, ServerMessage
 from server.demo import DEMO_PASSWORD
@@ -105,6 +106,45 @@ def test_the_main_flow_by_keyboard_alone(qloop: asyncio.AbstractEventLoop, tmp_p
             assert isinstance(dialog, ShortcutsDialog) and dialog.table.rowCount() > 20
             QTest.keyClick(dialog, Qt.Key.Key_Escape)
             await until(lambda: QApplication.activeModalWidget() is None)
+
+            # Tab walks the window in a sensible order, from the rooms to the chat.
+            press(Qt.Key.Key_1, CTRL)
+            order = [focused()]
+            for _ in range(15):
+                press(Qt.Key.Key_Tab)
+                order.append(focused())
+            assert order == [
+                w.rooms,
+                w.join_button,
+                w.leave_button,
+                w.knock_button,
+                w.lock_button,
+                w.people.team,
+                w.people.site,
+                w.people.view,
+                w.call_button,
+                w.status_panel.availability,
+                w.status_panel.text,
+                w.status_panel.location,
+                w.status_panel.apply,
+                w.chat.log,
+                w.chat.input,
+                w.chat.send,
+            ]
+
+            # Settings by keyboard: Ctrl+, then choose how much is announced, Enter.
+            press(Qt.Key.Key_Comma, CTRL)
+            await until(lambda: isinstance(QApplication.activeModalWidget(), SettingsDialog))
+            settings_dialog = QApplication.activeModalWidget()
+            assert isinstance(settings_dialog, SettingsDialog)
+            await until(lambda: focused() is settings_dialog.language, what="language focus")
+            press(Qt.Key.Key_Tab)
+            assert focused() is settings_dialog.level
+            press(Qt.Key.Key_Up)  # Normal -> Essential
+            press(Qt.Key.Key_Return)
+            await until(lambda: QApplication.activeModalWidget() is None)
+            assert app.announcer.level is AnnounceLevel.ESSENTIAL
+            assert settings_store.load().announce_level is AnnounceLevel.ESSENTIAL
 
             # Leave: Ctrl+L.
             w.activateWindow()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 from shiboken6 import isValid
 
 from client.session import Session
@@ -59,6 +60,16 @@ def test_join_leave_and_the_tree_follows(qloop: asyncio.AbstractEventLoop, tmp_p
             )
             await haruto.leave()
             await until(lambda: any("left the room" in t for t in app.announcer.history))
+
+            # A refusal is shown and announced, with the server's reason.
+            w.join("management")
+            await until(lambda: bool(w.dialogs), what="the error dialog")
+            error = w.dialogs[-1]
+            assert isinstance(error, QMessageBox) and error.isVisible()
+            assert error.text() == "管理者室 Management is private to its members"
+            assert app.announcer.history[-1] == error.text()
+            assert state.room_of("yui") == "room-3"
+            error.accept()
 
             w.act_leave.trigger()
             await until(lambda: state.room_of("yui") is None, what="yui out")
