@@ -4,7 +4,8 @@ The app runs in its own process with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1; a reade
 with Debian's python3 (pyatspi is not on PyPI) walks its accessible tree, checks every
 focusable control, then joins a room the way a screen reader user does: it selects the
 room's row with the row's AT-SPI action and presses the "Join room" button's action.
-The server (in this process) must then hold the person in that room.
+The server (in this process) must then hold the person in that room, and the app's
+announcement of the move must arrive on the AT-SPI bus (`object:announcement`).
 """
 
 from __future__ import annotations
@@ -77,3 +78,7 @@ async def test_every_control_is_named_and_a_room_is_joined_through_atspi(office:
             break
         await asyncio.sleep(0.05)
     assert state.room_of("yui") == "room-3"
+    # The app's announcement reached the AT-SPI bus, where a screen reader speaks it.
+    assert any(a.startswith("You are in 会議室 3 Room 3") for a in report["announcements"]), report[
+        "announcements"
+    ]

@@ -141,7 +141,23 @@ def main():
     _app, frame = find_app(args.app, args.timeout)
     time.sleep(1.0)  # let the first snapshot fill the lists
     report = {"window": frame.name, "controls": controls(frame)}
+    heard = []
+
+    def on_announcement(event):
+        heard.append(str(event.any_data))
+
+    pyatspi.Registry.registerEventListener(on_announcement, "object:announcement")
     report["join"] = join_room(frame, args.room)
+    # Listen a while for what the app announces (a screen reader speaks these).
+    from gi.repository import GLib
+
+    def done():
+        pyatspi.Registry.stop()
+        return False
+
+    GLib.timeout_add(4000, done)
+    pyatspi.Registry.start()
+    report["announcements"] = heard
     print(json.dumps(report, ensure_ascii=False))
     sys.stdout.flush()
 
