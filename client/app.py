@@ -63,6 +63,7 @@ class YoriaiApp(QObject):
         self.finished: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._tasks: set[asyncio.Task[None]] = set()
         self._applied: Settings | None = None
+        self._signing_out = False
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
         # Windows come and go (sign-in, office, sign-out); we decide when to quit.
@@ -216,7 +217,7 @@ class YoriaiApp(QObject):
             watched is self.window
             and isinstance(event, QEvent)
             and event.type() == QEvent.Type.Close
-            and not getattr(self, "_signing_out", False)
+            and not self._signing_out
         ):
             self.quit()
         return False

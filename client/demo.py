@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,7 +145,7 @@ async def populate(url: str, password: str = DEMO_PASSWORD) -> list[Session]:
     return sessions
 
 
-def _admitter(session: Session):  # type: ignore[no-untyped-def]
+def _admitter(session: Session) -> Callable[[ServerMessage], None]:
     def on_message(message: ServerMessage) -> None:
         if isinstance(message, KnockRequested) and message.knock.person_id != session.person_id:
             asyncio.get_running_loop().call_later(

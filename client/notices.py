@@ -6,6 +6,7 @@ difference between before and after, whatever event (or resync snapshot) caused 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -199,7 +200,7 @@ class Notices:
         return out
 
     @staticmethod
-    def _namer(state: OfficeState):  # type: ignore[no-untyped-def]
+    def _namer(state: OfficeState) -> Callable[[str], str]:
         def name(pid: str) -> str:
             person = state.people.get(pid)
             return person.display_name if person else pid

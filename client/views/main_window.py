@@ -394,9 +394,10 @@ class MainWindow(QMainWindow):
                 self._sync_all()
             case PersonChanged(person=p):
                 self.rooms_model.sync(st, self.me)
-                self.people.sync(
-                    st
-                ) if p.team not in self.people._teams else self.people.model.sync_person(st, p.id)
+                if p.team and p.team not in self.people.teams():
+                    self.people.sync(st)  # a new team for the filter
+                else:
+                    self.people.model.sync_person(st, p.id)
             case PersonRemoved(person_id=pid):
                 self.rooms_model.sync(st, self.me)
                 self.people.model.sync_person(st, pid)
@@ -713,6 +714,8 @@ class MainWindow(QMainWindow):
         return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.session.remove_listener(self._on_message)
+        self.session.remove_listener(self._on_status)
         for dialog in list(self.answers.values()):
             dialog.dismiss()
         super().closeEvent(event)

@@ -195,6 +195,9 @@ class PeoplePanel(QWidget):
         self._sites = [(s.id, s.name) for s in state.sites.values()]
         self._fill_filters()
 
+    def teams(self) -> list[str]:
+        return list(self._teams)
+
     def _fill_filters(self, force: bool = False) -> None:
         def fill(combo: QComboBox, everyone: str, entries: list[tuple[str, str]]) -> None:
             wanted = [(everyone, ALL), *((label, value) for value, label in entries)]
