@@ -1,9 +1,11 @@
 """What a screen reader sees: the app under Xvfb, read through AT-SPI from another process.
 
 The app runs in its own process with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1; a reader run
-with Debian's python3 (pyatspi is not on PyPI) walks its accessible tree, checks every
-focusable control, then joins a room the way a screen reader user does: it selects the
-room's row with the row's AT-SPI action and presses the "Join room" button's action.
+with Debian's python3 (pyatspi is not on PyPI) signs in by typing into the sign-in
+window's fields (AT-SPI EditableText) and pressing "Sign in", walks the main window's
+accessible tree, checks every focusable control, then joins a room the way a screen
+reader user does: it selects the room's row with the row's AT-SPI action and presses
+the "Join room" button's action.
 The server (in this process) must then hold the person in that room, and the app's
 announcement of the move must arrive on the AT-SPI bus (`object:announcement`).
 """
@@ -22,6 +24,17 @@ HARNESS = Path(__file__).resolve().parent / "atspi" / "harness.py"
 PROPER_ROLES = {"push button", "check box", "combo box", "text", "password text", "tree", "list"}
 
 
+def check_controls(controls: list[dict[str, object]]) -> None:
+    assert controls, "no focusable controls on the AT-SPI tree"
+    for c in controls:
+        name, role = str(c["name"]), str(c["role"])
+        assert name.strip(), f"a {role} without a name"
+        assert role in PROPER_ROLES, f"{name!r} has role {role!r}"
+        if role == "combo box":
+            # Qt names a combo box by its value on Linux; its label comes by relation.
+            assert c["labelled_by"], f"combo box {name!r} has no label"
+
+
 async def test_every_control_is_named_and_a_room_is_joined_through_atspi(office: Office) -> None:
     for tool in (
         "dbus-run-session",
@@ -37,6 +50,7 @@ async def test_every_control_is_named_and_a_room_is_joined_through_atspi(office:
         str(HARNESS),
         "--server",
         office.url,
+        "--via-sign-in-window",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -44,16 +58,23 @@ async def test_every_control_is_named_and_a_room_is_joined_through_atspi(office:
     lines = out.decode().strip().splitlines()
     assert proc.returncode == 0 and lines, err.decode()[-3000:]
     report = json.loads(lines[-1])
+    assert "error" not in report, report
+
+    # The sign-in window, filled in and submitted through AT-SPI alone.
+    check_controls(report["sign_in_controls"])
+    assert {(c["role"], c["name"]) for c in report["sign_in_controls"]} >= {
+        ("text", "Server"),
+        ("text", "User name"),
+        ("password text", "Password"),
+        ("check box", "Remember me on this computer"),
+        ("push button", "Sign in"),
+    }
+    assert report["sign_in"]["signed_in"], report["sign_in"]
     assert report["window"] == "Yoriai — 高橋 結衣 (Yui Takahashi)"
 
     controls = report["controls"]
+    check_controls(controls)
     by_name = {(c["role"], c["name"]) for c in controls}
-    for c in controls:
-        assert c["name"].strip(), f"a {c['role']} without a name"
-        assert c["role"] in PROPER_ROLES, f"{c['name']!r} has role {c['role']!r}"
-        if c["role"] == "combo box":
-            # Qt names a combo box by its value on Linux; its label comes by relation.
-            assert c["labelled_by"], f"combo box {c['name']!r} has no label"
     for expected in (
         ("tree", "Rooms"),
         ("tree", "People"),

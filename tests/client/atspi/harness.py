@@ -48,6 +48,11 @@ def main() -> int:
     p.add_argument("--user", default="yui")
     p.add_argument("--password", default="yoriai-demo")
     p.add_argument("--room", default="会議室 3")
+    p.add_argument(
+        "--via-sign-in-window",
+        action="store_true",
+        help="start without a password: the reader signs in through the sign-in window",
+    )
     args = p.parse_args()
     started: list[subprocess.Popen[bytes]] = []
     try:
@@ -65,36 +70,30 @@ def main() -> int:
         config = tempfile.mkdtemp(prefix="yoriai-atspi-")
         app_env = dict(
             env,
+            # A file keyring in the temporary folder, not the desktop's.
+            PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+            XDG_DATA_HOME=config,
             QT_QPA_PLATFORM="xcb",
             QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
             QT_ACCESSIBILITY="1",
             YORIAI_CONFIG_DIR=config,
             PYTHONPATH=str(ROOT),
         )
-        app = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "client.app",
-                "--server",
-                args.server,
-                "--user",
-                args.user,
-                "--password-stdin",
-                "--no-remember",
-                "--language",
-                "en",
-            ],
-            env=app_env,
-            stdin=subprocess.PIPE,
-            cwd=ROOT,
-        )
+        command = [sys.executable, "-m", "client.app", "--server", args.server]
+        command += ["--language", "en"]
+        reader_args = ["--room", args.room]
+        if args.via_sign_in_window:
+            reader_args += ["--sign-in", f"{args.user}:{args.password}"]
+        else:
+            command += ["--user", args.user, "--password-stdin", "--no-remember"]
+        app = subprocess.Popen(command, env=app_env, stdin=subprocess.PIPE, cwd=ROOT)
         started.append(app)
         assert app.stdin is not None
-        app.stdin.write(args.password.encode() + b"\n")
+        if not args.via_sign_in_window:
+            app.stdin.write(args.password.encode() + b"\n")
         app.stdin.close()
         reader = subprocess.run(
-            ["/usr/bin/python3", str(HERE / "reader.py"), "--room", args.room],
+            ["/usr/bin/python3", str(HERE / "reader.py"), *reader_args],
             env=env,
             capture_output=True,
             text=True,

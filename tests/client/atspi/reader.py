@@ -39,7 +39,7 @@ ROLE_OK = {
 }
 
 
-def find_app(name, timeout):
+def find_app(name, timeout, title="Yoriai —"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         desktop = pyatspi.Registry.getDesktop(0)
@@ -48,10 +48,30 @@ def find_app(name, timeout):
             if app is not None and app.name == name:
                 for j in range(app.childCount):
                     frame = app.getChildAtIndex(j)
-                    if frame is not None and frame.name.startswith("Yoriai —"):
+                    if frame is not None and frame.name.startswith(title):
                         return app, frame
         time.sleep(0.25)
-    raise SystemExit(json.dumps({"error": f"no {name} main window on the AT-SPI bus"}))
+    raise SystemExit(json.dumps({"error": f"no {title!r} window of {name} on the AT-SPI bus"}))
+
+
+def sign_in(frame, user, password):
+    """Fill the sign-in window through AT-SPI's editable text and press Sign in."""
+    fields = {}
+    for node in walk(frame):
+        if node.getRoleName() in ("text", "password text") and node.name in (
+            "User name",
+            "Password",
+        ):
+            fields[node.name] = node
+    if set(fields) != {"User name", "Password"}:
+        return {"signed_in": False, "why": f"fields found: {sorted(fields)}"}
+    fields["User name"].queryEditableText().setTextContents(user)
+    fields["Password"].queryEditableText().setTextContents(password)
+    button = find(frame, "push button", lambda n: n.name == "Sign in")
+    if button is None:
+        return {"signed_in": False, "why": "no Sign in button"}
+    button.queryAction().doAction(0)
+    return {"signed_in": True, "password_role": fields["Password"].getRoleName()}
 
 
 def walk(node, depth=0, limit=12):
@@ -137,10 +157,17 @@ def main():
     p.add_argument("--app", default="Yoriai")
     p.add_argument("--room", default="会議室 3")
     p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--sign-in", help="USER:PASSWORD to type into the sign-in window first")
     args = p.parse_args()
+    report = {}
+    if args.sign_in:
+        _app, window = find_app(args.app, args.timeout, title="Sign in to Yoriai")
+        report["sign_in_controls"] = controls(window)
+        user, _, password = args.sign_in.partition(":")
+        report["sign_in"] = sign_in(window, user, password)
     _app, frame = find_app(args.app, args.timeout)
     time.sleep(1.0)  # let the first snapshot fill the lists
-    report = {"window": frame.name, "controls": controls(frame)}
+    report.update(window=frame.name, controls=controls(frame))
     heard = []
 
     def on_announcement(event):
