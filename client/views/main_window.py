@@ -32,14 +32,7 @@ from client.notices import Notices, fmt
 from client.session import Session, SessionError, Status
 from client.settings import AnnounceLevel, Settings, Theme
 from client.views.chat_panel import ChatPanel
-from client.views.dialogs import (
-    AnswerDialog,
-    NoteDialog,
-    SettingsDialog,
-    ShortcutsDialog,
-    shortcut_text,
-    show_error,
-)
+from client.views import dialogs
 from client.views.people_list import PeoplePanel
 from client.views.rooms_tree import RoomsModel, RoomsTree
 from client.views.status_panel import StatusChoice, StatusPanel
@@ -94,7 +87,7 @@ class MainWindow(QMainWindow):
         assert session.person_id is not None
         self.me = session.person_id
         self.notices = Notices(self.me, session.state)
-        self.answers: dict[str, AnswerDialog] = {}
+        self.answers: dict[str, dialogs.AnswerDialog] = {}
         self.dialogs: list[QWidget] = []  # open note/error dialogs, newest last
         self.tasks: set[asyncio.Task[None]] = set()
         self._painted = False
@@ -298,7 +291,7 @@ class MainWindow(QMainWindow):
         ):
             # The button's own mnemonic would clash with the menus: the shortcut is shown.
             label = action.text().replace("&", "")
-            keys = shortcut_text(action.shortcut())
+            keys = dialogs.shortcut_text(action.shortcut())
             button.setText(f"{label} ({keys})")
             button.setAccessibleName(label)
             button.setAccessibleDescription(action.statusTip())
@@ -320,7 +313,7 @@ class MainWindow(QMainWindow):
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(what, keys) for every action and keypad key: the in-app shortcut list."""
         rows = [
-            (a.text().replace("&", ""), ", ".join(shortcut_text(k) for k in a.shortcuts()))
+            (a.text().replace("&", ""), ", ".join(dialogs.shortcut_text(k) for k in a.shortcuts()))
             for a in self.actions()
             if a.shortcuts()
         ]
@@ -368,7 +361,7 @@ class MainWindow(QMainWindow):
     def report_error(self, exc: SessionError) -> None:
         title = self.tr("Could not do that")
         self.announcer.announce(exc.message, AnnounceLevel.ESSENTIAL, urgent=True)
-        box = show_error(self, title, exc.message)
+        box = dialogs.show_error(self, title, exc.message)
         self.dialogs.append(box)
         box.finished.connect(lambda _r, box=box: self._forget(box))
 
@@ -458,7 +451,7 @@ class MainWindow(QMainWindow):
     def _ask(
         self, key: str, title: str, text: str, yes: str, no: str, answer: Callable[[bool], None]
     ) -> None:
-        dialog = AnswerDialog(key, title, text, yes, no, self)
+        dialog = dialogs.AnswerDialog(key, title, text, yes, no, self)
         dialog.answered.connect(answer)
         dialog.finished.connect(lambda _r, key=key: self.answers.pop(key, None))
         self.answers[key] = dialog
@@ -548,7 +541,7 @@ class MainWindow(QMainWindow):
     def knock(self, room_id: str) -> None:
         room = self.session.state.rooms.get(room_id)
         name = room.name if room else room_id
-        dialog = NoteDialog(
+        dialog = dialogs.NoteDialog(
             self.tr("Knock on %1").replace("%1", name),
             self.tr("%1 is locked. Knock to ask the people inside to let you in.").replace(
                 "%1", name
@@ -597,7 +590,7 @@ class MainWindow(QMainWindow):
 
     def call(self, person_id: str) -> None:
         name = self._name(person_id)
-        dialog = NoteDialog(
+        dialog = dialogs.NoteDialog(
             self.tr("Call %1").replace("%1", name),
             self.tr("Ask %1 to come to your room.").replace("%1", name),
             self.tr("&Call"),
@@ -696,12 +689,12 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.shell.settings, self)
+        dialog = dialogs.SettingsDialog(self.shell.settings, self)
         dialog.chosen.connect(self.shell.apply_settings)
         self._open(dialog)
 
     def show_shortcuts(self) -> None:
-        dialog = ShortcutsDialog(self.shortcut_rows(), self)
+        dialog = dialogs.ShortcutsDialog(self.shortcut_rows(), self)
         self._open(dialog)
 
     # ------------------------------------------------------------ Qt

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTreeView,
     QVBoxLayout,
@@ -146,7 +145,6 @@ class PeoplePanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.header().setSectionResizeMode(NAME, QHeaderView.ResizeMode.ResizeToContents)
         self.title.setBuddy(self.view)
         filters = QHBoxLayout()
         for w in (self.team_label, self.team, self.site_label, self.site):
@@ -188,12 +186,25 @@ class PeoplePanel(QWidget):
             self.proxy.setSourceModel(QStandardItemModel())
             self.model.sync(state)
             self.proxy.setSourceModel(self.model)
-            self.view.header().setSectionResizeMode(NAME, QHeaderView.ResizeMode.ResizeToContents)
+            self.fit_names(state)
         else:
             self.model.sync(state)
         self._teams = sorted({p.team for p in state.people.values() if p.team})
         self._sites = [(s.id, s.name) for s in state.sites.values()]
         self._fill_filters()
+
+    def fit_names(self, state: OfficeState) -> None:
+        """Make the name column as wide as the longest name (within reason).
+
+        Measured from the names with the font's metrics: asking the view to fit its
+        contents lays out every row, which costs more than the rest of the first paint.
+        """
+        metrics = self.view.fontMetrics()
+        widest = max(
+            (metrics.horizontalAdvance(p.display_name) for p in state.people.values()), default=0
+        )
+        limit = metrics.horizontalAdvance("M") * 24
+        self.view.header().resizeSection(NAME, min(widest + metrics.horizontalAdvance("MM"), limit))
 
     def teams(self) -> list[str]:
         return list(self._teams)
