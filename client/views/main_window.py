@@ -31,8 +31,8 @@ from client.announcer import Announcer
 from client.notices import Notices, fmt
 from client.session import Session, SessionError, Status
 from client.settings import AnnounceLevel, Settings, Theme
-from client.views.chat_panel import ChatPanel
 from client.views import dialogs
+from client.views.chat_panel import ChatPanel
 from client.views.people_list import PeoplePanel
 from client.views.rooms_tree import RoomsModel, RoomsTree
 from client.views.status_panel import StatusChoice, StatusPanel
