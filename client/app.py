@@ -98,11 +98,15 @@ class YoriaiApp(QObject):
         url = url or self.settings.server_url
         user = user or self.settings.user_name
         if password is not None and user:
-            await self.sign_in(url, user, password=password, remember=self.remember_allowed)
+            error = await self.sign_in(
+                url, user, password=password, remember=self.remember_allowed, early=True
+            )
+            if error is not None:
+                self.show_sign_in(url, user, error)
             return
         token = credentials.load_token(url, user) if user else None
         if token is not None:
-            error = await self.sign_in(url, user, token=token, remember=True)
+            error = await self.sign_in(url, user, token=token, remember=True, early=True)
             if error is not None:
                 credentials.delete_token(url, user)
                 self.show_sign_in(url, user, self.tr("Your saved session ended: sign in again."))
@@ -153,14 +157,30 @@ class YoriaiApp(QObject):
         password: str | None = None,
         token: str | None = None,
         remember: bool,
+        early: bool = False,
     ) -> str | None:
-        """Connect and open the office. Returns an error to show, or None."""
+        """Connect and open the office. Returns an error to show, or None.
+
+        With `early`, the office window is built and shown while the server checks the
+        sign-in (it says "Connecting…" and fills in when the snapshot arrives); it is
+        closed again if the sign-in fails. The sign-in window does not use it, so a
+        typo in a password never flashes the office.
+        """
         session = Session(url, username=user, password=password, token=token)
+        connecting = asyncio.ensure_future(session.connect())
+        if early:
+            sent = asyncio.ensure_future(session.sign_in_sent.wait())
+            await asyncio.wait({connecting, sent}, return_when=asyncio.FIRST_COMPLETED)
+            sent.cancel()
+            if not connecting.done():
+                self._open_office(session, user)
         try:
-            await session.connect()
+            await connecting
         except SessionError as exc:
+            self._close_office()
             return exc.message
         except Exception as exc:  # a bad URL, TLS trouble: tell the person, keep going
+            self._close_office()
             await session.close()
             return str(exc)
         self.session = session
@@ -169,7 +189,15 @@ class YoriaiApp(QObject):
             credentials.save_token(url, user, session.token)
         if self.persist:
             self.apply_settings(replace(self.settings, server_url=url, user_name=user))
-        self._open_office(session)
+        if self.window is None:
+            self._open_office(session, user)
+        me = session.state.people.get(session.person_id or "")
+        self.announcer.announce(
+            self.tr("Signed in as %1").replace(
+                "%1", me.display_name if me else str(session.person_id)
+            ),
+            AnnounceLevel.ESSENTIAL,
+        )
         if self.on_online is not None:
             await self.on_online(session)
         return None
@@ -185,8 +213,8 @@ class YoriaiApp(QObject):
             self.show_sign_in(session.url, session.username or "", message)
             self._close_office()
 
-    def _open_office(self, session: Session) -> None:
-        window = MainWindow(session, self, self.announcer)
+    def _open_office(self, session: Session, user: str) -> None:
+        window = MainWindow(session, self, self.announcer, me=user)
         self.window = window
         qapp = QApplication.instance()
         assert qapp is not None
@@ -202,13 +230,6 @@ class YoriaiApp(QObject):
             w.close()
             w.deleteLater()
         window.installEventFilter(self)
-        me = session.state.people.get(session.person_id or "")
-        self.announcer.announce(
-            self.tr("Signed in as %1").replace(
-                "%1", me.display_name if me else str(session.person_id)
-            ),
-            AnnounceLevel.ESSENTIAL,
-        )
 
     def eventFilter(self, watched: QObject, event: object) -> bool:
         from PySide6.QtCore import QEvent

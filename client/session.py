@@ -138,6 +138,9 @@ class Session:
         self._runner: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._online = asyncio.Event()
+        # Set once the first sign-in frame is on its way: a UI can build its window while
+        # the server checks the password and prepares the snapshot.
+        self.sign_in_sent = asyncio.Event()
         self._first = asyncio.get_running_loop().create_future()
         self._closing = False
         # What this person chose, restored after a reconnect if the server lost it.
@@ -265,6 +268,7 @@ class Session:
                 ErrorCode.BAD_CREDENTIALS, "no token and no password to sign in with"
             )
         await ws.send(encode(first).decode())
+        self.sign_in_sent.set()
         welcome = await self._await_welcome(ws, rid)
         if welcome is None and isinstance(first, Resume) and self._password is not None:
             # The token was revoked or expired: fall back to the password once.

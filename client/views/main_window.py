@@ -77,20 +77,25 @@ class KeypadKey:
 class MainWindow(QMainWindow):
     painted = Signal()
 
-    def __init__(self, session: Session, shell: Shell, announcer: Announcer) -> None:
+    def __init__(
+        self, session: Session, shell: Shell, announcer: Announcer, me: str | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.session = session
         self.shell = shell
         self.announcer = announcer
         announcer.target = self
-        assert session.person_id is not None
-        self.me = session.person_id
+        # `me` may come before the server's welcome: a person's id is their user name.
+        person = session.person_id or me
+        assert person is not None
+        self.me = person
         self.notices = Notices(self.me, session.state)
         self.answers: dict[str, dialogs.AnswerDialog] = {}
         self.dialogs: list[QWidget] = []  # open note/error dialogs, newest last
         self.tasks: set[asyncio.Task[None]] = set()
         self._painted = False
+        self._was_online = session.status is Status.ONLINE
 
         # ---- rooms
         self.rooms_label = QLabel()
@@ -234,11 +239,6 @@ class MainWindow(QMainWindow):
             self.setTabOrder(a, b)
 
     def retranslate(self) -> None:
-        me = self.session.state.people.get(self.me)
-        self.setWindowTitle(
-            self.tr("Yoriai — %1").replace("%1", me.display_name if me else self.me)
-        )
-        self.setAccessibleName(self.windowTitle())
         self.rooms_label.setText(self.tr("&Rooms"))
         self.rooms.setAccessibleName(self.tr("Rooms"))
         self.rooms.setAccessibleDescription(
@@ -474,12 +474,19 @@ class MainWindow(QMainWindow):
         if status is Status.RECONNECTING:
             self.announcer.announce(text, AnnounceLevel.ESSENTIAL, urgent=True)
         elif status is Status.ONLINE:
-            self.announcer.announce(self.tr("Connected again"), AnnounceLevel.ESSENTIAL)
+            if self._was_online:  # the first connection is announced as signing in
+                self.announcer.announce(self.tr("Connected again"), AnnounceLevel.ESSENTIAL)
+            self._was_online = True
         elif status in (Status.DISCONNECTED, Status.FAILED):
             self.announcer.announce(text, AnnounceLevel.ESSENTIAL, urgent=True)
 
     def _sync_all(self) -> None:
         st = self.session.state
+        me = st.people.get(self.me)
+        self.setWindowTitle(
+            self.tr("Yoriai — %1").replace("%1", me.display_name if me else self.me)
+        )
+        self.setAccessibleName(self.windowTitle())
         self.rooms_model.sync(st, self.me)
         self.people.sync(st)
         self.status_panel.set_sites(list(st.sites.values()))
@@ -700,8 +707,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ Qt
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The first paint of the rooms list: the office is on screen (for the startup bench).
-        if event.type() == QEvent.Type.Paint and not self._painted:
+        # The first paint of the rooms list with the office in it (for the startup bench).
+        if event.type() == QEvent.Type.Paint and not self._painted and self.session.mirror.synced:
             self._painted = True
             self.painted.emit()
         return False

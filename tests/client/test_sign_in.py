@@ -85,3 +85,28 @@ def test_a_revoked_saved_session_falls_back_to_the_sign_in_window(
             await app.close()
 
     qloop.run_until_complete(scenario())
+
+
+def test_a_start_with_a_password_shows_the_office_at_once_or_the_error(
+    qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_server(tmp_path) as server:
+            url = url_of(server)
+            app = YoriaiApp(settings_store.load())
+            await app.start(url, "yui", "not the password")
+            assert app.window is None  # the early office window went again
+            assert app.sign_in_window is not None and app.sign_in_window.error.isVisible()
+            assert "wrong user name or password" in app.sign_in_window.error.text()
+            await app.close()
+
+            ok = YoriaiApp(settings_store.load())
+            await ok.start(url, "yui", DEMO_PASSWORD)
+            w = window(ok)
+            assert w.windowTitle() == "Yoriai — 高橋 結衣 (Yui Takahashi)"
+            assert w.rooms_model.rowCount() == len(DEMO_ROOMS)
+            assert w.connection.text() == "Connected"
+            assert list(ok.announcer.history) == ["Signed in as 高橋 結衣 (Yui Takahashi)"]
+            await ok.close()
+
+    qloop.run_until_complete(scenario())
