@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -348,6 +349,11 @@ def run_app(
         if language:
             settings = replace(settings, language=language)
         app = YoriaiApp(settings, remember=remember, persist=persist, on_online=on_online)
+        # Ctrl+C in the terminal (or a service manager's SIGTERM) quits cleanly: the Qt
+        # loop would otherwise swallow the KeyboardInterrupt inside a Qt callback.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                asyncio.get_running_loop().add_signal_handler(sig, app.quit)
         if report_painted:
             _report_when_painted(app, started)
         try:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,6 +48,14 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: the kernel stops the demo server if the app dies."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 @dataclass
 class DemoServer:
     """The demo server as a child process on 127.0.0.1."""
@@ -66,6 +75,7 @@ class DemoServer:
             [sys.executable, "-m", "server.cli", "--db", str(db), "demo", "--port", str(self.port)],
             stdout=out,
             stderr=out,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
