@@ -18,7 +18,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -104,9 +104,11 @@ class MainWindow(QMainWindow):
         self.rooms_label.setBuddy(self.rooms)
         self.join_button, self.leave_button = QPushButton(), QPushButton()
         self.knock_button, self.lock_button = QPushButton(), QPushButton()
-        room_buttons = QHBoxLayout()
-        for b in (self.join_button, self.leave_button, self.knock_button, self.lock_button):
-            room_buttons.addWidget(b)
+        room_buttons = QGridLayout()  # two by two: long labels (Japanese) stay readable
+        for n, b in enumerate(
+            (self.join_button, self.leave_button, self.knock_button, self.lock_button)
+        ):
+            room_buttons.addWidget(b, n // 2, n % 2)
         rooms_box = QWidget()
         rooms_layout = QVBoxLayout(rooms_box)
         rooms_layout.addWidget(self.rooms_label)
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (rooms_box, people_box, right):
             splitter.addWidget(w)
-        splitter.setSizes([380, 520, 380])
+        splitter.setSizes([340, 580, 360])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 
