@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
@@ -30,7 +31,9 @@ from client.keypad import Keypad
 from client.session import Session, SessionError, Status
 from client.settings import AnnounceLevel, Settings
 from client.views.main_window import MainWindow
-from client.views.sign_in import SignInWindow
+
+if TYPE_CHECKING:
+    from client.views.sign_in import SignInWindow
 
 log = logging.getLogger("yoriai.app")
 
@@ -115,6 +118,8 @@ class YoriaiApp(QObject):
         self.show_sign_in(url, user)
 
     def show_sign_in(self, url: str, user: str, error: str = "") -> SignInWindow:
+        from client.views.sign_in import SignInWindow  # not needed for a silent start
+
         w = self.sign_in_window
         if w is None:
             w = SignInWindow(url, user)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -165,10 +165,6 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(560, 520)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-
-def shortcut_text(sequence: QKeySequence) -> str:
-    return sequence.toString(QKeySequence.SequenceFormat.NativeText)
 
 
 class SettingsDialog(QDialog):

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -31,7 +31,6 @@ from client.announcer import Announcer
 from client.notices import Notices, fmt
 from client.session import Session, SessionError, Status
 from client.settings import AnnounceLevel, Settings, Theme
-from client.views import dialogs
 from client.views.chat_panel import ChatPanel
 from client.views.people_list import PeoplePanel
 from client.views.rooms_tree import RoomsModel, RoomsTree
@@ -53,7 +52,14 @@ from rooms.protocol import (
     TapResolved,
 )
 
+if TYPE_CHECKING:
+    from client.views import dialogs
+
 log = logging.getLogger("yoriai.window")
+
+
+def _keys_text(sequence: QKeySequence) -> str:
+    return sequence.toString(QKeySequence.SequenceFormat.NativeText)
 
 
 class Shell(Protocol):
@@ -293,7 +299,7 @@ class MainWindow(QMainWindow):
         ):
             # The button's own mnemonic would clash with the menus: the shortcut is shown.
             label = action.text().replace("&", "")
-            keys = dialogs.shortcut_text(action.shortcut())
+            keys = _keys_text(action.shortcut())
             button.setText(f"{label} ({keys})")
             button.setAccessibleName(label)
             button.setAccessibleDescription(action.statusTip())
@@ -315,7 +321,7 @@ class MainWindow(QMainWindow):
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(what, keys) for every action and keypad key: the in-app shortcut list."""
         rows = [
-            (a.text().replace("&", ""), ", ".join(dialogs.shortcut_text(k) for k in a.shortcuts()))
+            (a.text().replace("&", ""), ", ".join(_keys_text(k) for k in a.shortcuts()))
             for a in self.actions()
             if a.shortcuts()
         ]
@@ -361,6 +367,8 @@ class MainWindow(QMainWindow):
         task.add_done_callback(self.tasks.discard)
 
     def report_error(self, exc: SessionError) -> None:
+        from client.views import dialogs  # loaded when first needed: start-up is faster
+
         title = self.tr("Could not do that")
         self.announcer.announce(exc.message, AnnounceLevel.ESSENTIAL, urgent=True)
         box = dialogs.show_error(self, title, exc.message)
@@ -453,6 +461,8 @@ class MainWindow(QMainWindow):
     def _ask(
         self, key: str, title: str, text: str, yes: str, no: str, answer: Callable[[bool], None]
     ) -> None:
+        from client.views import dialogs  # loaded when first needed: start-up is faster
+
         dialog = dialogs.AnswerDialog(key, title, text, yes, no, self)
         dialog.answered.connect(answer)
         dialog.finished.connect(lambda _r, key=key: self.answers.pop(key, None))
@@ -548,6 +558,8 @@ class MainWindow(QMainWindow):
             self.knock(room)
 
     def knock(self, room_id: str) -> None:
+        from client.views import dialogs  # loaded when first needed: start-up is faster
+
         room = self.session.state.rooms.get(room_id)
         name = room.name if room else room_id
         dialog = dialogs.NoteDialog(
@@ -598,6 +610,8 @@ class MainWindow(QMainWindow):
         self.call(person)
 
     def call(self, person_id: str) -> None:
+        from client.views import dialogs  # loaded when first needed: start-up is faster
+
         name = self._name(person_id)
         dialog = dialogs.NoteDialog(
             self.tr("Call %1").replace("%1", name),
@@ -698,11 +712,15 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
+        from client.views import dialogs  # loaded when first needed: start-up is faster
+
         dialog = dialogs.SettingsDialog(self.shell.settings, self)
         dialog.chosen.connect(self.shell.apply_settings)
         self._open(dialog)
 
     def show_shortcuts(self) -> None:
+        from client.views import dialogs  # loaded when first needed: start-up is faster
+
         dialog = dialogs.ShortcutsDialog(self.shortcut_rows(), self)
         self._open(dialog)
 
