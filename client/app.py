@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from client.i18n import Translations
 from client.keypad import Keypad
 from client.session import Session, SessionError, Status
 from client.settings import AnnounceLevel, Settings
+from client.views import labels
 from client.views.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("yoriai.app")
 
 OnlineHook = Callable[[Session], Awaitable[None]]
+CONNECT_TIMEOUT_S = 15.0  # for a server typed into the sign-in window
 
 
 class YoriaiApp(QObject):
@@ -68,6 +71,7 @@ class YoriaiApp(QObject):
         self._tasks: set[asyncio.Task[None]] = set()
         self._applied: Settings | None = None
         self._signing_out = False
+        self.connect_timeout = CONNECT_TIMEOUT_S
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
         # Windows come and go (sign-in, office, sign-out); we decide when to quit.
@@ -173,23 +177,31 @@ class YoriaiApp(QObject):
         typo in a password never flashes the office.
         """
         session = Session(url, username=user, password=password, token=token)
+        self.session = session  # so that quitting meanwhile closes it
         connecting = asyncio.ensure_future(session.connect())
-        if early:
-            sent = asyncio.ensure_future(session.sign_in_sent.wait())
-            await asyncio.wait({connecting, sent}, return_when=asyncio.FIRST_COMPLETED)
-            sent.cancel()
-            if not connecting.done():
-                self._open_office(session, user)
         try:
-            await connecting
-        except SessionError as exc:
+            if early:
+                # Open the office once the sign-in is on its way, or soon if the server
+                # is out of reach: the window then says it is connecting, and retries.
+                sent = asyncio.ensure_future(session.sign_in_sent.wait())
+                await asyncio.wait(
+                    {connecting, sent}, timeout=0.5, return_when=asyncio.FIRST_COMPLETED
+                )
+                sent.cancel()
+                if not connecting.done():
+                    self._open_office(session, user)
+                await connecting
+            else:
+                # A server typed into the sign-in window may be wrong: do not wait forever.
+                await asyncio.wait_for(asyncio.shield(connecting), self.connect_timeout)
+        except (SessionError, TimeoutError, OSError, ValueError) as exc:
             self._close_office()
-            return exc.message
-        except Exception as exc:  # a bad URL, TLS trouble: tell the person, keep going
-            self._close_office()
+            self.session = None
             await session.close()
-            return str(exc)
-        self.session = session
+            connecting.cancel()
+            if isinstance(exc, SessionError) and exc.code not in ("disconnected", "not_sent"):
+                return labels.error_text(exc.code, exc.message)
+            return self.tr("Cannot reach the server at %1.").replace("%1", url)
         session.add_status_listener(self._status_changed)
         if remember and session.token is not None:
             credentials.save_token(url, user, session.token)
@@ -212,7 +224,8 @@ class YoriaiApp(QObject):
         # A saved session the server no longer accepts: back to the sign-in window.
         session = self.session
         if status is Status.FAILED and session is not None:
-            message = session.last_error.message if session.last_error else ""
+            error = session.last_error
+            message = labels.error_text(error.code, error.message) if error else ""
             if session.username:
                 credentials.delete_token(session.url, session.username)
             self.session = None
@@ -361,14 +374,26 @@ def run_app(
                 asyncio.get_running_loop().add_signal_handler(sig, app.quit)
         if report_painted:
             _report_when_painted(app, started)
+        # Starting may wait on the network for long (a silent start keeps retrying), so
+        # it runs beside the wait for quitting rather than before it.
+        starting = asyncio.ensure_future(app.start(url, user, password))
+        starting.add_done_callback(partial(_quit_if_failed, app))
         try:
-            await app.start(url, user, password)
             return await app.finished
         finally:
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
             await app.close()
 
     with loop:
         return int(loop.run_until_complete(main()))
+
+
+def _quit_if_failed(app: YoriaiApp, task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("start-up failed", exc_info=task.exception())
+        app.quit()
 
 
 def _report_when_painted(app: YoriaiApp, started: float) -> None:

@@ -195,6 +195,8 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
         self._fail_pending(NotSent("the session was closed"))
+        # A connect() still waiting for its first snapshot returns instead of hanging.
+        self._settle_first(NotSent("the session was closed"))
         if self.status not in (Status.SIGNED_OUT, Status.FAILED):
             self._set_status(Status.DISCONNECTED)
 

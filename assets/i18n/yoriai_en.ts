@@ -36,6 +36,81 @@
     </message>
 </context>
 <context>
+    <name>Errors</name>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>Wrong user name or password.</translation>
+    </message>
+    <message>
+        <source>This account is disabled.</source>
+        <translation>This account is disabled.</translation>
+    </message>
+    <message>
+        <source>Your session ended: sign in again.</source>
+        <translation>Your session ended: sign in again.</translation>
+    </message>
+    <message>
+        <source>This server needs a newer Yoriai.</source>
+        <translation>This server needs a newer Yoriai.</translation>
+    </message>
+    <message>
+        <source>The room is full.</source>
+        <translation>The room is full.</translation>
+    </message>
+    <message>
+        <source>The room is locked: knock to ask.</source>
+        <translation>The room is locked: knock to ask.</translation>
+    </message>
+    <message>
+        <source>The room is private to its members.</source>
+        <translation>The room is private to its members.</translation>
+    </message>
+    <message>
+        <source>Join a room first.</source>
+        <translation>Join a room first.</translation>
+    </message>
+    <message>
+        <source>Nobody is in the room to let you in.</source>
+        <translation>Nobody is in the room to let you in.</translation>
+    </message>
+    <message>
+        <source>The room is open: join it.</source>
+        <translation>The room is open: join it.</translation>
+    </message>
+    <message>
+        <source>You are already knocking.</source>
+        <translation>You are already knocking.</translation>
+    </message>
+    <message>
+        <source>They are offline.</source>
+        <translation>They are offline.</translation>
+    </message>
+    <message>
+        <source>They do not want to be disturbed.</source>
+        <translation>They do not want to be disturbed.</translation>
+    </message>
+    <message>
+        <source>You are not allowed to do that.</source>
+        <translation>You are not allowed to do that.</translation>
+    </message>
+    <message>
+        <source>Too many requests: wait a moment.</source>
+        <translation>Too many requests: wait a moment.</translation>
+    </message>
+    <message>
+        <source>The server cannot save right now; try again shortly.</source>
+        <translation>The server cannot save right now; try again shortly.</translation>
+    </message>
+    <message>
+        <source>Not sent: the connection dropped.</source>
+        <translation>Not sent: the connection dropped.</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time.</source>
+        <translation>The server did not answer in time.</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Available</source>
@@ -786,6 +861,10 @@
     <message>
         <source>Your saved session ended: sign in again.</source>
         <translation>Your saved session ended: sign in again.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at %1.</source>
+        <translation>Cannot reach the server at %1.</translation>
     </message>
     <message>
         <source>Signed in as %1</source>

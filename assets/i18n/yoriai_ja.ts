@@ -36,6 +36,81 @@
     </message>
 </context>
 <context>
+    <name>Errors</name>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>ユーザー名またはパスワードが違います。</translation>
+    </message>
+    <message>
+        <source>This account is disabled.</source>
+        <translation>このアカウントは無効になっています。</translation>
+    </message>
+    <message>
+        <source>Your session ended: sign in again.</source>
+        <translation>セッションが終了しました。もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <source>This server needs a newer Yoriai.</source>
+        <translation>このサーバーには新しい寄り合いが必要です。</translation>
+    </message>
+    <message>
+        <source>The room is full.</source>
+        <translation>部屋が満員です。</translation>
+    </message>
+    <message>
+        <source>The room is locked: knock to ask.</source>
+        <translation>部屋は施錠されています。ノックして入れてもらいましょう。</translation>
+    </message>
+    <message>
+        <source>The room is private to its members.</source>
+        <translation>この部屋はメンバー限定です。</translation>
+    </message>
+    <message>
+        <source>Join a room first.</source>
+        <translation>先に部屋に入ってください。</translation>
+    </message>
+    <message>
+        <source>Nobody is in the room to let you in.</source>
+        <translation>部屋に入れてくれる人がいません。</translation>
+    </message>
+    <message>
+        <source>The room is open: join it.</source>
+        <translation>部屋は開いています。そのまま入れます。</translation>
+    </message>
+    <message>
+        <source>You are already knocking.</source>
+        <translation>すでにノックしています。</translation>
+    </message>
+    <message>
+        <source>They are offline.</source>
+        <translation>相手はオフラインです。</translation>
+    </message>
+    <message>
+        <source>They do not want to be disturbed.</source>
+        <translation>相手は応答不可に設定しています。</translation>
+    </message>
+    <message>
+        <source>You are not allowed to do that.</source>
+        <translation>その操作は許可されていません。</translation>
+    </message>
+    <message>
+        <source>Too many requests: wait a moment.</source>
+        <translation>操作が多すぎます。少し待ってください。</translation>
+    </message>
+    <message>
+        <source>The server cannot save right now; try again shortly.</source>
+        <translation>サーバーが今は保存できません。少し後でもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Not sent: the connection dropped.</source>
+        <translation>送信できませんでした。接続が切れています。</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time.</source>
+        <translation>サーバーから時間内に応答がありませんでした。</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Available</source>
@@ -786,6 +861,10 @@
     <message>
         <source>Your saved session ended: sign in again.</source>
         <translation>保存されたセッションは終了しました。もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at %1.</source>
+        <translation>サーバー %1 に接続できません。</translation>
     </message>
     <message>
         <source>Signed in as %1</source>

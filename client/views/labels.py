@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from rooms.presence import Availability, Link, Location, LocationKind, Presence
 from rooms.room import Access, Room
@@ -66,3 +66,39 @@ def room_summary(room: Room, count: int, *, mine: bool) -> str:
     if mine:
         parts.append(QCoreApplication.translate("Labels", "you are here"))
     return ", ".join(parts)
+
+
+# Refusals by stable code, for people who read the UI in a language the server does
+# not speak. Where there is no translation (English), the server's own, more specific
+# message is shown instead.
+_ERRORS: dict[str, object] = {
+    "bad_credentials": QT_TRANSLATE_NOOP("Errors", "Wrong user name or password."),
+    "account_disabled": QT_TRANSLATE_NOOP("Errors", "This account is disabled."),
+    "not_authenticated": QT_TRANSLATE_NOOP("Errors", "Your session ended: sign in again."),
+    "token_expired": QT_TRANSLATE_NOOP("Errors", "Your session ended: sign in again."),
+    "unsupported_version": QT_TRANSLATE_NOOP("Errors", "This server needs a newer Yoriai."),
+    "room_full": QT_TRANSLATE_NOOP("Errors", "The room is full."),
+    "room_locked": QT_TRANSLATE_NOOP("Errors", "The room is locked: knock to ask."),
+    "not_a_member": QT_TRANSLATE_NOOP("Errors", "The room is private to its members."),
+    "not_in_room": QT_TRANSLATE_NOOP("Errors", "Join a room first."),
+    "room_empty": QT_TRANSLATE_NOOP("Errors", "Nobody is in the room to let you in."),
+    "not_locked": QT_TRANSLATE_NOOP("Errors", "The room is open: join it."),
+    "already_pending": QT_TRANSLATE_NOOP("Errors", "You are already knocking."),
+    "unavailable": QT_TRANSLATE_NOOP("Errors", "They are offline."),
+    "do_not_disturb": QT_TRANSLATE_NOOP("Errors", "They do not want to be disturbed."),
+    "forbidden": QT_TRANSLATE_NOOP("Errors", "You are not allowed to do that."),
+    "rate_limited": QT_TRANSLATE_NOOP("Errors", "Too many requests: wait a moment."),
+    "storage_unavailable": QT_TRANSLATE_NOOP(
+        "Errors", "The server cannot save right now; try again shortly."
+    ),
+    "not_sent": QT_TRANSLATE_NOOP("Errors", "Not sent: the connection dropped."),
+    "timeout": QT_TRANSLATE_NOOP("Errors", "The server did not answer in time."),
+}
+
+
+def error_text(code: str, message: str) -> str:
+    source = _ERRORS.get(code)
+    if source is None:
+        return message
+    text = QCoreApplication.translate("Errors", str(source))
+    return message if text == source else text

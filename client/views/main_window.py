@@ -31,6 +31,7 @@ from client.announcer import Announcer
 from client.notices import Notices, fmt
 from client.session import Session, SessionError, Status
 from client.settings import AnnounceLevel, Settings, Theme
+from client.views import labels
 from client.views.chat_panel import ChatPanel
 from client.views.people_list import PeoplePanel
 from client.views.rooms_tree import RoomsModel, RoomsTree
@@ -370,8 +371,9 @@ class MainWindow(QMainWindow):
         from client.views import dialogs  # loaded when first needed: start-up is faster
 
         title = self.tr("Could not do that")
-        self.announcer.announce(exc.message, AnnounceLevel.ESSENTIAL, urgent=True)
-        box = dialogs.show_error(self, title, exc.message)
+        text = labels.error_text(exc.code, exc.message)
+        self.announcer.announce(text, AnnounceLevel.ESSENTIAL, urgent=True)
+        box = dialogs.show_error(self, title, text)
         self.dialogs.append(box)
         box.finished.connect(lambda _r, box=box: self._forget(box))
 

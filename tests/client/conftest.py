@@ -29,14 +29,15 @@ from client.views.main_window import MainWindow
 from server.app import YoriaiServer
 from server.demo import DEMO_PASSWORD
 from tests.integration.support import (
+    ServerProcess,
     fast_config,
+    free_port,
     make_demo_db,
     office,
-    server_process,
     start_office,
 )
 
-__all__ = ["office", "server_process", "start_office"]
+__all__ = ["office", "start_office"]
 
 
 @pytest.fixture
@@ -44,8 +45,32 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
+    # Nothing of a test may outlive its loop: leftover tasks would fire Qt timers later.
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
     asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def server_child(tmp_path: Path) -> Iterator[ServerProcess]:
+    """The demo office served by a child process, to SIGKILL and restart.
+
+    A plain fixture (not an async one): the Qt tests run their own qasync loop, and an
+    async fixture would run on a second loop beside it.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        db = loop.run_until_complete(make_demo_db(tmp_path / "killable.db"))
+    finally:
+        loop.close()
+    proc = ServerProcess(db, free_port())
+    proc.start()
+    yield proc
+    proc.stop()
 
 
 @pytest.fixture(autouse=True)

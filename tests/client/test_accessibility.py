@@ -191,6 +191,12 @@ def test_japanese_and_english_switch_live(qloop: asyncio.AbstractEventLoop, tmp_
             assert w.rooms.accessibleName() == "部屋"
             assert w.rooms_model.item(0).text() == "ロビー Lobby, 0/30人"
             assert w.connection.text() == "接続中"
+            # The server's refusal comes in the UI's language, by its stable code.
+            w.join("management")
+            await until(lambda: bool(w.dialogs), what="the error dialog")
+            assert w.dialogs[-1].text() == "この部屋はメンバー限定です。"  # type: ignore[attr-defined]
+            assert app.announcer.history[-1] == "この部屋はメンバー限定です。"
+            w.dialogs[-1].close()
             from dataclasses import replace
 
             app.apply_settings(replace(app.settings, language="en"))

@@ -15,10 +15,10 @@ from .conftest import signed_in_app, until, window
 
 
 def test_reconnect_after_a_server_restart_resyncs_without_flicker_or_duplicates(
-    qloop: asyncio.AbstractEventLoop, server_process: ServerProcess
+    qloop: asyncio.AbstractEventLoop, server_child: ServerProcess
 ) -> None:
     async def scenario() -> None:
-        app = await signed_in_app(server_process.url)
+        app = await signed_in_app(server_child.url)
         w = window(app)
         assert app.session is not None
         app.session._backoff = (0.05, 0.3)  # reconnect quickly in a test
@@ -38,10 +38,10 @@ def test_reconnect_after_a_server_restart_resyncs_without_flicker_or_duplicates(
         people_removed: list[int] = []
         w.people.model.rowsRemoved.connect(lambda _p, first, _l: people_removed.append(first))
 
-        await asyncio.to_thread(server_process.kill)
+        await asyncio.to_thread(server_child.kill)
         await until(lambda: w.connection.text() == "Connection lost: reconnecting…", what="shown")
         assert "Connection lost: reconnecting…" in app.announcer.history
-        await asyncio.to_thread(server_process.start)
+        await asyncio.to_thread(server_child.start)
         await until(lambda: app.session is not None and app.session.status is Status.ONLINE, 20)
         await until(lambda: w.connection.text() == "Connected")
         assert "Connected again" in app.announcer.history
