@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
 from client import credentials, theme
@@ -240,7 +240,6 @@ class YoriaiApp(QObject):
         self.keypad = Keypad(window)
         self.keypad.enabled = self.settings.keypad_mode
         qapp.installEventFilter(self.keypad)
-        window.destroyed.connect(lambda: None)
         window.show()
         window.rooms.setFocus()
         if self.sign_in_window is not None:
@@ -250,15 +249,9 @@ class YoriaiApp(QObject):
             w.deleteLater()
         window.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: object) -> bool:
-        from PySide6.QtCore import QEvent
-
-        if (
-            watched is self.window
-            and isinstance(event, QEvent)
-            and event.type() == QEvent.Type.Close
-            and not self._signing_out
-        ):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Closing the office window quits (signing out closes it without quitting).
+        if watched is self.window and event.type() == QEvent.Type.Close and not self._signing_out:
             self.quit()
         return False
 
