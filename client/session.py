@@ -195,8 +195,11 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
         self._fail_pending(NotSent("the session was closed"))
-        # A connect() still waiting for its first snapshot returns instead of hanging.
-        self._settle_first(NotSent("the session was closed"))
+        # A connect() still waiting for its first snapshot returns instead of hanging
+        # (and with no one waiting, the unread error is not reported at exit).
+        if not self._first.done():
+            self._settle_first(NotSent("the session was closed"))
+            self._first.exception()
         if self.status not in (Status.SIGNED_OUT, Status.FAILED):
             self._set_status(Status.DISCONNECTED)
 
