@@ -80,8 +80,16 @@ from rooms.protocol import (
 log = logging.getLogger("yoriai.session")
 
 MAX_SERVER_FRAME = 32 * 1024 * 1024  # snapshots of a large office are big
+# Refusals that retrying cannot fix. NOT_AUTHENTICATED here means a saved token was
+# refused and there is no password to fall back on.
 _AUTH_FAILURES = frozenset(
-    {ErrorCode.BAD_CREDENTIALS, ErrorCode.ACCOUNT_DISABLED, ErrorCode.UNSUPPORTED_VERSION}
+    {
+        ErrorCode.BAD_CREDENTIALS,
+        ErrorCode.ACCOUNT_DISABLED,
+        ErrorCode.UNSUPPORTED_VERSION,
+        ErrorCode.NOT_AUTHENTICATED,
+        ErrorCode.TOKEN_EXPIRED,
+    }
 )
 
 R = TypeVar("R")
@@ -149,6 +157,9 @@ class Session:
         self._waiters = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._online = asyncio.Event()
+        # Set once the first sign-in frame is on its way: a UI can build its window while
+        # the server checks the password and prepares the snapshot.
+        self.sign_in_sent = asyncio.Event()
         self._first = asyncio.get_running_loop().create_future()
         self._closing = False
         # What this person chose, restored after a reconnect if the server lost it.
@@ -160,12 +171,13 @@ class Session:
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    def remove_listener(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
     def add_status_listener(self, listener: StatusListener) -> None:
         self._status_listeners.append(listener)
+
+    def remove_listener(self, listener: Listener | StatusListener) -> None:
+        for listeners in (self._listeners, self._status_listeners):
+            with contextlib.suppress(ValueError):
+                listeners.remove(listener)  # type: ignore[arg-type]
 
     @property
     def state(self) -> Any:
@@ -284,6 +296,7 @@ class Session:
                 ErrorCode.BAD_CREDENTIALS, "no token and no password to sign in with"
             )
         await ws.send(encode(first).decode())
+        self.sign_in_sent.set()
         welcome = await self._await_welcome(ws, rid)
         if welcome is None and isinstance(first, Resume) and self._password is not None:
             # The token was revoked or expired: fall back to the password once.
