@@ -104,6 +104,17 @@ def _copy(src: Path, dest: Path) -> None:
         raise
 
 
+def keep_before_upgrade(db: Path, schema: int) -> Path:
+    """Copy a database about to be upgraded to `<db>.schema-<n>.bak` (kept if one exists)."""
+    kept = db.with_name(f"{db.name}.schema-{schema}.bak")
+    if not kept.exists():
+        partial = kept.with_name(f".{kept.name}.partial")
+        _copy(db, partial)
+        os.replace(partial, kept)
+        _fsync_dir(db.parent)
+    return kept
+
+
 def backup(db: Path, dest: Path) -> Inspection:
     """Copy the live database to `dest` (a file, or a folder for a time-stamped name)."""
     inspect(db)
