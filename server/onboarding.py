@@ -165,8 +165,10 @@ def plan_import(
     first_line: dict[str, int] = {}
     plan = ImportPlan(rows=[])
     try:
+        end = reader.line_num
         for cells in reader:
-            line = reader.line_num  # the physical line, right even after multi-line cells
+            # A row starts on the line after the last one ended (a quoted cell may span lines).
+            line, end = end + 1, reader.line_num
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
