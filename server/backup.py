@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from server.migrations import SCHEMA_VERSION
-from server.serverlock import hold
+from server.serverlock import hold, match_owner
 
 # Tables every Yoriai database has had since schema 1: a cheap "is this ours?" check.
 _CORE_TABLES = frozenset({"people", "rooms", "sites", "checkins", "sessions", "audit_log"})
@@ -110,6 +110,7 @@ def keep_before_upgrade(db: Path, schema: int) -> Path:
     if not kept.exists():
         partial = kept.with_name(f".{kept.name}.partial")
         _copy(db, partial)
+        match_owner(partial)
         os.replace(partial, kept)
         _fsync_dir(db.parent)
     return kept
@@ -152,11 +153,13 @@ def restore(src: Path, db: Path) -> tuple[Inspection, Path | None]:
         if db.exists():
             kept = db.with_name(f"{db.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}")
             _copy(db, kept)  # includes what is still in the WAL
+            match_owner(kept)
             # A WAL left beside the new file would be replayed into it: clear it out.
             with contextlib.closing(_connect(db)) as old:
                 old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             for suffix in ("-wal", "-shm"):
                 db.with_name(db.name + suffix).unlink(missing_ok=True)
+        match_owner(incoming)
         os.replace(incoming, db)
         _fsync_dir(db.parent)
     return restored, kept

@@ -19,6 +19,18 @@ class DatabaseInUse(Exception):
     """Another process (a running server) holds the database's lock."""
 
 
+def match_owner(path: Path) -> None:
+    """Give a file root just made to whoever owns its folder (the service's user).
+
+    Admins run commands as root; a database, lock or copy left owned by root in the
+    service's state folder would stop the service (which runs as its own user) later.
+    """
+    if sys.platform != "win32" and os.geteuid() == 0:
+        folder = path.parent.stat()
+        if folder.st_uid != 0 or folder.st_gid != 0:
+            os.chown(path, folder.st_uid, folder.st_gid)
+
+
 def lock_path(db: Path) -> Path:
     return db.with_name(db.name + ".lock")
 
@@ -34,6 +46,7 @@ def hold(db: Path, purpose: str = "serve") -> Iterator[None]:
     path = lock_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    match_owner(path)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
