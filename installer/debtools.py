@@ -24,10 +24,10 @@ def run(cmd: Sequence[str | Path], **kw: object) -> subprocess.CompletedProcess[
 def find_uv() -> Path:
     """uv from $UV, PATH, or the ./dev bootstrap, in that order."""
     candidates = [os.environ.get("UV"), shutil.which("uv")]
-    candidates += [str(ROOT / ".bootstrap/bin/uv"), "/tmp/bootstrap/bin/uv"]
+    candidates.append(str(ROOT / ".bootstrap/bin/uv"))
     for c in candidates:
         if c and Path(c).is_file() and os.access(c, os.X_OK):
-            return Path(c)
+            return Path(c).resolve()
     raise SystemExit("uv not found: run ./dev test once, or set $UV")
 
 
