@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import enum
+import json
 import math
 import os
 import sys
@@ -346,3 +347,34 @@ class Settings:
 SETTINGS_BY_ENGINE: Final = {
     s.engine_kind: key for key, s in SETTINGS.items() if s.engine_kind is not None
 }
+
+
+# ------------------------------------------------------------------ writing a policy
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    # JSON string escapes are TOML basic-string escapes (json.dumps never writes "\/").
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def render_policy(policy: Policy, header: str = "") -> str:
+    """A policy as TOML that parse_policy reads back to the same Policy."""
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    if policy.locked:
+        lines.append(f"locked = {_toml(sorted(policy.locked))}")
+    if not policy.transcripts_allowed:
+        lines.append("transcripts_allowed = false")
+    if policy.settings:
+        lines += ["", "[settings]"]
+        lines += [f"{key} = {_toml(value)}" for key, value in policy.settings.items()]
+    limits = {k: v for k, v in policy.engines.items() if v is not None}
+    if limits:
+        lines += ["", "[engines]"]
+        lines += [f"{kind} = {_toml(list(names))}" for kind, names in limits.items()]
+    return "\n".join(lines) + "\n"
