@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -24,16 +23,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from debtools import (
+    COMPRESSIONS,
     MAINTAINER,
     ROOT,
     architecture,
     build_deb,
+    build_venv,
     find_uv,
     install_file,
     need,
     normalise_tree,
     project_version,
-    run,
+    python_depends,
+    system_python,
     write_control,
 )
 
@@ -48,7 +50,6 @@ SERVER_REQUIREMENTS = (
     "platformdirs",
     "prometheus-client",
 )
-SYSTEM_PYTHON = Path("/usr/bin/python3")
 HERE = Path(__file__).resolve().parent / "server"
 
 DESCRIPTION = """\
@@ -61,46 +62,16 @@ outbound connections. Configure it in /etc/yoriai/server.toml.
 """
 
 
-def python_minor() -> tuple[int, int]:
-    out = run(
-        [SYSTEM_PYTHON, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True
+def build_server_venv(uv: Path, stage: Path, work: Path) -> None:
+    build_venv(
+        uv,
+        stage / PREFIX.lstrip("/"),
+        work,
+        requirements=SERVER_REQUIREMENTS,
+        # The wheel carries the desktop client's packages too; the server needs neither.
+        drop_packages=("client", "accessibility"),
+        drop_scripts=("yoriai", "yoriai-models", "yoriai-policy", "websockets", "cffi-gen-src"),
     )
-    major, minor = out.stdout.split()
-    return int(major), int(minor)
-
-
-def build_venv(uv: Path, stage: Path, work: Path) -> None:
-    venv = stage / PREFIX.lstrip("/")
-    run([uv, "build", "--wheel", "--out-dir", work / "wheel", ROOT], cwd=ROOT)
-    [wheel] = list((work / "wheel").glob("yoriai-*.whl"))
-    constraints = work / "constraints.txt"
-    exported = run(
-        [uv, "export", "--frozen", "--no-dev", "--all-extras", "--no-hashes", "--no-emit-project"],
-        cwd=ROOT,
-        capture_output=True,
-    )
-    constraints.write_text(exported.stdout, encoding="utf-8")
-    # Relocatable: its scripts find their python relative to themselves, so the venv
-    # built under the staging folder works once installed at PREFIX.
-    run([uv, "venv", "--relocatable", "--python", SYSTEM_PYTHON, "--no-project", venv])
-    common = [uv, "pip", "install", "--python", venv / "bin/python", "--compile-bytecode"]
-    run([*common, "--constraint", constraints, *SERVER_REQUIREMENTS])
-    run([*common, "--no-deps", wheel])
-    site = next((venv / "lib").glob("python3.*/site-packages"))
-    # The wheel carries the desktop client's packages too; the server needs neither.
-    for package in ("client", "accessibility"):
-        shutil.rmtree(site / package)
-    (venv / "bin" / "yoriai-models").unlink()
-    # uv's bookkeeping and other shells' activation scripts have no place in a package.
-    for name in (".gitignore", ".lock", "CACHEDIR.TAG"):
-        (venv / name).unlink(missing_ok=True)
-    for script in venv.glob("bin/*"):
-        if script.suffix in (".bat", ".ps1", ".nu", ".xsh", ".fish") or script.name in (
-            "websockets",
-            "cffi-gen-src",
-            "activate_this.py",
-        ):
-            script.unlink()
 
 
 def stage_files(stage: Path) -> None:
@@ -138,23 +109,18 @@ def stage_files(stage: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
+    parser.add_argument("--compression", choices=COMPRESSIONS, default="xz")
     args = parser.parse_args()
     started = time.perf_counter()
     need("dpkg-deb", "dpkg")
-    if not SYSTEM_PYTHON.exists():
-        raise SystemExit(f"{SYSTEM_PYTHON} not found: apt-get install python3")
-    major, minor = python_minor()
-    if (major, minor) < (3, 11):
-        raise SystemExit(f"{SYSTEM_PYTHON} is {major}.{minor}; Yoriai needs 3.11 or newer")
+    major, minor = system_python()
     uv = find_uv()
     version, arch = project_version(), architecture()
     with tempfile.TemporaryDirectory(prefix="yoriai-server-deb-") as tmp:
         work = Path(tmp)
         stage = work / "root"
-        build_venv(uv, stage, work)
+        build_server_venv(uv, stage, work)
         stage_files(stage)
-        # The venv's compiled wheels are built for this Python minor version.
-        python_dep = f"python3 (>= {major}.{minor}), python3 (<< {major}.{minor + 1})"
         write_control(
             stage,
             {
@@ -164,11 +130,13 @@ def main() -> None:
                 "Maintainer": MAINTAINER,
                 "Section": "net",
                 "Priority": "optional",
-                "Depends": f"{python_dep}, libc6, passwd, util-linux",
+                "Depends": f"{python_depends(major, minor)}, libc6, passwd, util-linux",
             },
             DESCRIPTION,
         )
-        deb = build_deb(stage, args.out.resolve(), f"yoriai-server_{version}_{arch}.deb")
+        deb = build_deb(
+            stage, args.out.resolve(), f"yoriai-server_{version}_{arch}.deb", args.compression
+        )
     seconds = time.perf_counter() - started
     print(deb)
     print(
@@ -177,6 +145,7 @@ def main() -> None:
                 "deb": str(deb),
                 "bytes": deb.stat().st_size,
                 "build_s": round(seconds, 1),
+                "compression": args.compression,
                 "version": version,
                 "architecture": arch,
             }
