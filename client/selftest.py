@@ -241,12 +241,19 @@ def report(results: Sequence[Check]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="yoriai --self-test", description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--output", type=Path, help="write the report to this file (a windowed .exe has no console)"
+    )
     args = parser.parse_args(argv)
     results = run_checks()
     if args.json:
-        print(json.dumps([asdict(r) for r in results], ensure_ascii=False))
+        text = json.dumps([asdict(r) for r in results], ensure_ascii=False) + "\n"
     else:
-        print(report(results), end="")
+        text = report(results)
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+    if sys.stdout is not None:  # None in a windowed PyInstaller app
+        print(text, end="")
     return 1 if any(r.status is Status.FAIL for r in results) else 0
 
 

@@ -59,7 +59,8 @@ def test_the_report_on_this_machine(tmp_path: Path) -> None:
 
 
 def test_text_report_for_people_and_logs(tmp_path: Path) -> None:
-    out = self_test(policy=tmp_path / "none.toml")
+    out = self_test("--output", str(tmp_path / "report.txt"), policy=tmp_path / "none.toml")
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == out.stdout
     lines = out.stdout.splitlines()
     assert lines[0].startswith("PASS policy: none at")
     assert all(line.split()[0] in ("PASS", "WARN", "FAIL") for line in lines[:-1])
