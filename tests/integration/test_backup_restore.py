@@ -179,3 +179,25 @@ async def test_restore_into_an_empty_place_and_a_backup_file_path(tmp_path: Path
     assert "kept as" not in out.stdout
     assert rooms_in(fresh) == rooms_in(db)
     assert cli(fresh, "user", "list").stdout.count("\n") == len(DEMO_PEOPLE)
+
+
+async def test_files_root_makes_in_the_services_folder_go_to_the_service(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root: the point is what root leaves behind (CI runs as root)")
+    db = await make_demo_db(tmp_path / "source.db")
+    copy = tmp_path / "copy.db"
+    assert cli(db, "backup", str(copy)).returncode == 0
+    state = tmp_path / "state"
+    state.mkdir()
+    os.chown(state, 4242, 4243)  # as /var/lib/yoriai belongs to the yoriai user
+    target = await make_demo_db(state / "yoriai.db")
+    os.chown(target, 4242, 4243)
+    out = cli(target, "restore", str(copy))
+    assert out.returncode == 0, out.stderr
+    made = [p for p in state.iterdir() if p.name != "yoriai.db-wal" and p.name != "yoriai.db-shm"]
+    assert {p.name.split(".before-restore-")[0] for p in made} == {
+        "yoriai.db",
+        "yoriai.db.lock",
+    }
+    for path in made:
+        assert (path.stat().st_uid, path.stat().st_gid) == (4242, 4243), path
