@@ -6,8 +6,6 @@ import asyncio
 import os
 import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,18 +16,7 @@ from server import backup as backups
 from server.demo import DEMO_PASSWORD, DEMO_PEOPLE
 from server.migrations import SCHEMA_VERSION
 
-from .support import ROOT, ServerProcess, make_demo_db
-
-
-def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
+from .support import ServerProcess, db_cli, make_demo_db
 
 
 def rooms_in(db: Path) -> set[str]:
@@ -67,7 +54,7 @@ async def test_online_backup_while_the_server_writes_then_restore_round_trip(
         writer = asyncio.create_task(keep_writing())
         await asyncio.sleep(0.5)
         done_before = len(created)
-        out = await asyncio.to_thread(cli, db, "backup", str(tmp_path / "backups") + "/")
+        out = await asyncio.to_thread(db_cli, db, "backup", str(tmp_path / "backups") + "/")
         done_after = len(created)
         stop.set()
         await writer
@@ -88,7 +75,7 @@ async def test_online_backup_while_the_server_writes_then_restore_round_trip(
         assert len(created) > done_before  # the server kept serving writes meanwhile
 
         # Restore is refused while the server runs, and changes nothing.
-        refused = await asyncio.to_thread(cli, db, "restore", str(made))
+        refused = await asyncio.to_thread(db_cli, db, "restore", str(made))
         assert refused.returncode == 1
         assert "in use by serve pid" in refused.stderr and "stop the server first" in refused.stderr
         await aiko.create_room(RoomSpec(id="after", name="After the backup"))
@@ -98,7 +85,7 @@ async def test_online_backup_while_the_server_writes_then_restore_round_trip(
     server_process.stop()
     live = rooms_in(db)
     assert "after" in live
-    out = await asyncio.to_thread(cli, db, "restore", str(made))
+    out = await asyncio.to_thread(db_cli, db, "restore", str(made))
     assert out.returncode == 0, out.stderr
     assert rooms_in(db) == saved and "after" not in rooms_in(db)
     # The database that was replaced is kept, with everything it had (WAL included).
@@ -121,35 +108,35 @@ async def test_restore_refuses_damaged_foreign_and_newer_files(tmp_path: Path) -
     original = rooms_in(db)
 
     damaged = tmp_path / "damaged.db"
-    assert cli(db, "backup", str(damaged)).returncode == 0
+    assert db_cli(db, "backup", str(damaged)).returncode == 0
     data = bytearray(damaged.read_bytes())
     page = 4096
     data[3 * page : 3 * page + 512] = os.urandom(512)  # scribble over a b-tree page
     damaged.write_bytes(bytes(data))
-    out = cli(db, "restore", str(damaged))
+    out = db_cli(db, "restore", str(damaged))
     assert out.returncode == 1
     assert "integrity check" in out.stderr or "not a usable SQLite database" in out.stderr
 
     foreign = tmp_path / "foreign.db"
     with sqlite3.connect(foreign) as conn:
         conn.execute("CREATE TABLE t (x)")
-    out = cli(db, "restore", str(foreign))
+    out = db_cli(db, "restore", str(foreign))
     assert out.returncode == 1 and "is not a Yoriai database" in out.stderr
 
     newer = tmp_path / "newer.db"
-    assert cli(db, "backup", str(newer)).returncode == 0
+    assert db_cli(db, "backup", str(newer)).returncode == 0
     with sqlite3.connect(newer) as conn:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    out = cli(db, "restore", str(newer))
+    out = db_cli(db, "restore", str(newer))
     assert out.returncode == 1
     assert f"schema {SCHEMA_VERSION + 1}, newer than this server ({SCHEMA_VERSION})" in out.stderr
 
     text = tmp_path / "notes.db"
     text.write_text("not a database at all " * 100)
-    out = cli(db, "restore", str(text))
+    out = db_cli(db, "restore", str(text))
     assert out.returncode == 1 and "not a usable SQLite database" in out.stderr
 
-    out = cli(db, "restore", str(tmp_path / "absent.db"))
+    out = db_cli(db, "restore", str(tmp_path / "absent.db"))
     assert out.returncode == 1 and "no database file at" in out.stderr
 
     # Nothing was swapped in, and nothing was left lying around.
@@ -170,15 +157,15 @@ async def test_backup_of_a_damaged_database_fails_and_leaves_no_file(tmp_path: P
 async def test_restore_into_an_empty_place_and_a_backup_file_path(tmp_path: Path) -> None:
     db = await make_demo_db(tmp_path / "office.db")
     copy = tmp_path / "nightly" / "office.db"
-    assert cli(db, "backup", str(copy)).returncode == 0
+    assert db_cli(db, "backup", str(copy)).returncode == 0
     # A second backup to the same file replaces it atomically.
-    assert cli(db, "backup", str(copy)).returncode == 0
+    assert db_cli(db, "backup", str(copy)).returncode == 0
     fresh = tmp_path / "new-machine" / "yoriai.db"
-    out = cli(fresh, "restore", str(copy))
+    out = db_cli(fresh, "restore", str(copy))
     assert out.returncode == 0, out.stderr
     assert "kept as" not in out.stdout
     assert rooms_in(fresh) == rooms_in(db)
-    assert cli(fresh, "user", "list").stdout.count("\n") == len(DEMO_PEOPLE)
+    assert db_cli(fresh, "user", "list").stdout.count("\n") == len(DEMO_PEOPLE)
 
 
 async def test_files_root_makes_in_the_services_folder_go_to_the_service(tmp_path: Path) -> None:
@@ -186,13 +173,13 @@ async def test_files_root_makes_in_the_services_folder_go_to_the_service(tmp_pat
         pytest.skip("needs root: the point is what root leaves behind (CI runs as root)")
     db = await make_demo_db(tmp_path / "source.db")
     copy = tmp_path / "copy.db"
-    assert cli(db, "backup", str(copy)).returncode == 0
+    assert db_cli(db, "backup", str(copy)).returncode == 0
     state = tmp_path / "state"
     state.mkdir()
     os.chown(state, 4242, 4243)  # as /var/lib/yoriai belongs to the yoriai user
     target = await make_demo_db(state / "yoriai.db")
     os.chown(target, 4242, 4243)
-    out = cli(target, "restore", str(copy))
+    out = db_cli(target, "restore", str(copy))
     assert out.returncode == 0, out.stderr
     made = [p for p in state.iterdir() if p.name != "yoriai.db-wal" and p.name != "yoriai.db-shm"]
     assert {p.name.split(".before-restore-")[0] for p in made} == {

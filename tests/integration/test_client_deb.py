@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -17,13 +16,7 @@ import pytest
 
 from client.policy import load_policy, parse_policy
 
-from .support import ROOT
-
-
-def sh(*cmd: str | Path, check: bool = True, **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # type: ignore[call-overload, no-any-return]
-        [str(c) for c in cmd], capture_output=True, text=True, timeout=600, check=check, **kw
-    )
+from .support import ROOT, sh
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,6 @@ a newer server is refused."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from server.app import YoriaiServer
 from server.migrations import MIGRATIONS, SCHEMA_VERSION
 from server.storage import StorageError, Store
 
-from .support import ROOT, fast_config
+from .support import ROOT, db_cli, fast_config
 
 FIXTURE_V1 = ROOT / "tests" / "fixtures" / "schema_v1.sql"
 
@@ -36,17 +34,6 @@ def make_v1(path: Path) -> Path:
 def user_version(path: Path) -> int:
     with sqlite3.connect(path) as conn:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
 
 
 async def test_a_schema_1_database_is_upgraded_in_place_with_everything_in_it(
@@ -127,12 +114,12 @@ async def test_every_previous_schema_upgrades_to_the_current_one(
         conn.execute("INSERT INTO rooms (id, name, capacity) VALUES ('r1', 'Room', 3)")
     conn.close()
     assert user_version(db) == previous
-    out = cli(db, "init")
+    out = db_cli(db, "init")
     assert out.returncode == 0, out.stderr
     assert f"at schema {SCHEMA_VERSION}" in out.stdout
     assert user_version(db) == SCHEMA_VERSION
-    assert "p1\tmanager\tteam\ten\tPerson One" in cli(db, "user", "list").stdout
-    assert cli(db, "room", "list").stdout.startswith("r1\t3\topen")
+    assert "p1\tmanager\tteam\ten\tPerson One" in db_cli(db, "user", "list").stdout
+    assert db_cli(db, "room", "list").stdout.startswith("r1\t3\topen")
 
 
 async def test_a_database_from_a_newer_server_is_refused_and_left_alone(tmp_path: Path) -> None:
@@ -147,7 +134,7 @@ async def test_a_database_from_a_newer_server_is_refused_and_left_alone(tmp_path
     with pytest.raises(StorageError, match=f"schema {SCHEMA_VERSION + 3} is newer than this"):
         await Store.open(db)
     for args in (("init",), ("user", "list"), ("serve", "--port", "0")):
-        out = cli(db, *args)
+        out = db_cli(db, *args)
         assert out.returncode == 1, args
         assert f"database schema {SCHEMA_VERSION + 3} is newer than this server" in out.stderr
     assert user_version(db) == SCHEMA_VERSION + 3

@@ -11,8 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,13 +19,7 @@ import pytest
 from client.session import Session, Status
 from server.demo import DEMO_PASSWORD
 
-from .support import ROOT, free_port
-
-
-def sh(*cmd: str | Path, check: bool = True, **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # type: ignore[call-overload, no-any-return]
-        [str(c) for c in cmd], capture_output=True, text=True, timeout=300, check=check, **kw
-    )
+from .support import ROOT, free_port, sh, wait_healthy
 
 
 @pytest.fixture(scope="module")
@@ -45,19 +37,6 @@ def unpacked(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("root")
     sh("dpkg-deb", "-x", deb, root)
     return root
-
-
-def health(port: int, within: float = 20.0) -> dict[str, object]:
-    deadline = time.monotonic() + within
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                body: dict[str, object] = json.loads(r.read())
-                return body
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 def test_control_fields_conffiles_and_scripts(deb: Path) -> None:
@@ -141,7 +120,7 @@ async def test_the_packaged_server_runs_from_the_unpacked_tree(
         cwd=tmp_path,
     )
     try:
-        assert health(port)["status"] == "ok"
+        assert wait_healthy(f"http://127.0.0.1:{port}")["status"] == "ok"
         session = Session(f"ws://127.0.0.1:{port}", username="yui", password=DEMO_PASSWORD)
         await session.connect()
         assert session.status is Status.ONLINE
@@ -194,7 +173,7 @@ async def test_dpkg_install_serve_remove_and_purge(real_install: Path, tmp_path:
          "--config", "/etc/yoriai/server.toml", "--port", str(port)],
     )  # fmt: skip
     try:
-        assert health(port)["status"] == "ok"
+        assert wait_healthy(f"http://127.0.0.1:{port}")["status"] == "ok"
         backup = sh("yoriai-server", "backup", tmp_path / "b.db")
         assert "1 people" in backup.stdout
     finally:

@@ -3,13 +3,10 @@ TLS from the file, refusals that name the problem, and one server per database."
 
 from __future__ import annotations
 
-import json
 import os
 import ssl
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +16,7 @@ import trustme
 from client.session import Session, Status
 from server.demo import DEMO_PASSWORD
 
-from .support import ROOT, free_port, make_demo_db
+from .support import ROOT, free_port, make_demo_db, server_cli, wait_healthy
 
 
 def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -31,33 +28,6 @@ def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT), **(env or {})),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def health(
-    url: str, context: ssl.SSLContext | None = None, within: float = 20.0
-) -> dict[str, object]:
-    deadline = time.monotonic() + within
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=1, context=context) as resp:
-                body: dict[str, object] = json.loads(resp.read())
-                return body
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 @pytest.fixture
@@ -85,7 +55,7 @@ async def test_serve_reads_the_file_and_a_flag_overrides_it(
         encoding="utf-8",
     )
     processes.append(spawn("serve", "--config", str(config)))
-    assert health(f"http://127.0.0.1:{file_port}")["status"] == "ok"
+    assert wait_healthy(f"http://127.0.0.1:{file_port}")["status"] == "ok"
     session = Session(f"ws://127.0.0.1:{file_port}", username="yui", password=DEMO_PASSWORD)
     await session.connect()
     assert session.status is Status.ONLINE
@@ -95,7 +65,7 @@ async def test_serve_reads_the_file_and_a_flag_overrides_it(
 
     # --port beats the file; the database still comes from the file (relative to it).
     processes.append(spawn("--config", str(config), "serve", "--port", str(flag_port)))
-    assert health(f"http://127.0.0.1:{flag_port}")["status"] == "ok"
+    assert wait_healthy(f"http://127.0.0.1:{flag_port}")["status"] == "ok"
     assert db.with_name("office.db.lock").exists()
 
 
@@ -115,7 +85,7 @@ async def test_tls_from_the_file(tmp_path: Path, processes: list[subprocess.Pope
     processes.append(spawn("serve", "--config", str(config)))
     trusting = ssl.create_default_context()
     ca.configure_trust(trusting)
-    assert health(f"https://localhost:{port}", trusting)["status"] == "ok"
+    assert wait_healthy(f"https://localhost:{port}", trusting)["status"] == "ok"
     session = Session(
         f"wss://localhost:{port}", username="kenji", password=DEMO_PASSWORD, ssl_context=trusting
     )
@@ -127,7 +97,7 @@ async def test_tls_from_the_file(tmp_path: Path, processes: list[subprocess.Pope
 def test_refusals_name_the_problem(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[server]\nport = "eighty"\n', encoding="utf-8")
-    out = run("serve", "--config", str(bad))
+    out = server_cli("serve", "--config", str(bad))
     assert out.returncode == 2
     assert "[server] port: expected a whole number, got 'eighty'" in out.stderr
 
@@ -137,18 +107,18 @@ def test_refusals_name_the_problem(tmp_path: Path) -> None:
         '[tls]\ncert = "none.pem"\nkey = "none.pem"\n',
         encoding="utf-8",
     )
-    out = run("serve", "--config", str(missing_cert))
+    out = server_cli("serve", "--config", str(missing_cert))
     assert out.returncode == 2 and "cannot load the TLS certificate" in out.stderr
     assert "none.pem" in out.stderr
 
-    out = run("config", "check", env={"YORIAI_CONFIG": str(tmp_path / "absent.toml")})
+    out = server_cli("config", "check", env={"YORIAI_CONFIG": str(tmp_path / "absent.toml")})
     assert out.returncode == 2 and "no configuration file at" in out.stderr
 
 
 def test_config_check_prints_the_settings_in_force(tmp_path: Path) -> None:
     config = tmp_path / "server.toml"
     config.write_text('[limits]\nburst = 99\n[server]\ndb_path = "a.db"\n', encoding="utf-8")
-    out = run("config", "check", env={"YORIAI_CONFIG": str(config)})
+    out = server_cli("config", "check", env={"YORIAI_CONFIG": str(config)})
     assert out.returncode == 0, out.stderr
     assert "burst = 99.0" in out.stdout and "rate_per_s = 20.0" in out.stdout
     assert f'db_path = "{tmp_path / "a.db"}"' in out.stdout
@@ -160,7 +130,7 @@ async def test_a_second_server_on_the_same_database_is_refused(
     db = await make_demo_db(tmp_path / "office.db")
     port = free_port()
     processes.append(spawn("--db", str(db), "serve", "--port", str(port)))
-    health(f"http://127.0.0.1:{port}")
-    out = run("--db", str(db), "serve", "--port", str(free_port()))
+    wait_healthy(f"http://127.0.0.1:{port}")
+    out = server_cli("--db", str(db), "serve", "--port", str(free_port()))
     assert out.returncode == 1
     assert f"{db} is in use by serve pid {processes[0].pid}" in out.stderr

@@ -7,8 +7,6 @@ import io
 import os
 import random
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from server.onboarding import ImportRejected, import_people, plan_import, read_c
 from server.passwords import hash_password
 from server.storage import StorageError, Store
 
-from .support import ROOT, fast_config
+from .support import db_cli, fast_config
 
 LANGUAGES = ["ja", "en", "zh", "ko", "id", "th", "vi", "my", "es", "fr", "pt-BR", "fil"]
 FAMILY = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"]
@@ -52,17 +50,6 @@ def staff_csv(n: int, *, seed: int = 8, with_password_every: int = 10) -> str:
             ]
         )
     return out.getvalue()
-
-
-def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
 
 
 def read_secrets(path: Path) -> dict[str, str]:
@@ -141,7 +128,7 @@ async def test_a_file_with_bad_rows_names_every_one_and_imports_nothing(tmp_path
     path = tmp_path / "staff.csv"
     path.write_text("\r\n".join(lines), encoding="utf-8")
 
-    out = cli(db, "user", "import", str(path), "--passwords-out", str(tmp_path / "pw.csv"))
+    out = db_cli(db, "user", "import", str(path), "--passwords-out", str(tmp_path / "pw.csv"))
     assert out.returncode == 3
     assert "8 problems; nothing was imported" in out.stderr
     expected = [
@@ -178,21 +165,21 @@ async def test_real_cli_import_with_real_hashing_progress_dry_run_and_rerun(
         'nhan,"Nguyễn Văn Nhân\n(Nhan)",開発,,vi,\r\n',
         encoding="utf-8",
     )
-    dry = cli(db, "user", "import", str(path), "--dry-run")
+    dry = db_cli(db, "user", "import", str(path), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "3 people in 2 teams (2 with generated passwords)" in dry.stdout
     assert "nothing imported" in dry.stdout
-    assert cli(db, "user", "list").stdout == ""
+    assert db_cli(db, "user", "list").stdout == ""
 
-    missing_out = cli(db, "user", "import", str(path))
+    missing_out = db_cli(db, "user", "import", str(path))
     assert missing_out.returncode == 3 and "give --passwords-out FILE" in missing_out.stderr
 
     secrets_file = tmp_path / "initial.csv"
-    out = cli(db, "user", "import", str(path), "--passwords-out", str(secrets_file))
+    out = db_cli(db, "user", "import", str(path), "--passwords-out", str(secrets_file))
     assert out.returncode == 0, out.stderr
     assert "imported 3 people in 2 teams" in out.stdout
     assert "hashing passwords: 3/3" in out.stderr
-    listing = cli(db, "user", "list").stdout
+    listing = db_cli(db, "user", "list").stdout
     assert "aiko\tadmin\t総務\tja\t佐藤, 愛子" in listing
     assert "nhan\tmember\t開発\tvi\tNguyễn Văn Nhân\n(Nhan)" in listing
     secrets = read_secrets(secrets_file)
@@ -202,35 +189,35 @@ async def test_real_cli_import_with_real_hashing_progress_dry_run_and_rerun(
     assert await sign_in(db, "min", "min-password") is Status.ONLINE
 
     # Importing the same file again: existing people are problems, unless skipped.
-    again = cli(db, "user", "import", str(path), "--passwords-out", str(tmp_path / "2.csv"))
+    again = db_cli(db, "user", "import", str(path), "--passwords-out", str(tmp_path / "2.csv"))
     assert again.returncode == 3
     assert "line 2: username 'aiko' exists already" in again.stderr
     assert "line 5: username 'nhan' exists already" in again.stderr  # after a 2-line cell
-    skipped = cli(db, "user", "import", str(path), "--skip-existing")
+    skipped = db_cli(db, "user", "import", str(path), "--skip-existing")
     assert skipped.returncode == 0 and "0 people in 0 teams" in skipped.stdout
     assert "3 existing skipped" in skipped.stdout
 
     # The initial-password file is never overwritten.
     extra = tmp_path / "extra.csv"
     extra.write_text("username,display_name\nnew1,New One\n", encoding="utf-8")
-    clash = cli(db, "user", "import", str(extra), "--passwords-out", str(secrets_file))
+    clash = db_cli(db, "user", "import", str(extra), "--passwords-out", str(secrets_file))
     assert clash.returncode == 3 and "exists already; choose a new file" in clash.stderr
     assert read_secrets(secrets_file) == secrets
-    assert "new1" not in cli(db, "user", "list").stdout
+    assert "new1" not in db_cli(db, "user", "list").stdout
 
 
 async def test_shift_jis_files_from_excel(tmp_path: Path) -> None:
     db = tmp_path / "office.db"
     path = tmp_path / "sjis.csv"
     path.write_bytes("username,display_name,team\r\nhana,山田 花子,経理課\r\n".encode("cp932"))
-    out = cli(db, "user", "import", str(path), "--passwords-out", str(tmp_path / "p.csv"))
+    out = db_cli(db, "user", "import", str(path), "--passwords-out", str(tmp_path / "p.csv"))
     assert out.returncode == 3 and "try --encoding cp932" in out.stderr
-    out = cli(
+    out = db_cli(
         db, "user", "import", str(path), "--encoding", "cp932",
         "--passwords-out", str(tmp_path / "p.csv"),
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert "hana\tmember\t経理課\tja\t山田 花子" in cli(db, "user", "list").stdout
+    assert "hana\tmember\t経理課\tja\t山田 花子" in db_cli(db, "user", "list").stdout
 
 
 @pytest.mark.parametrize(
