@@ -28,6 +28,8 @@ param(
     [string] $SignThumbprint = "",
     # Timestamping asks a public server: leave empty on a closed network.
     [string] $TimestampUrl = "",
+    # Bundle faster-whisper too (large: ctranslate2 and onnxruntime).
+    [switch] $WithWhisper,
     [switch] $SkipSelfTest
 )
 
@@ -60,7 +62,9 @@ $Version = (Select-String -Path "pyproject.toml" -Pattern '^version = "(.+)"').M
 # ---------------------------------------------------------------- 1. environment
 Step "build environment from uv.lock"
 $env:UV_PROJECT_ENVIRONMENT = Join-Path $Root ".venv-windows"
-Run "uv" @("sync", "--frozen", "--no-dev", "--extra", "pyttsx3")
+$extras = @("--extra", "pyttsx3")
+if ($WithWhisper) { $extras += @("--extra", "whisper"); $env:YORIAI_BUNDLE_WHISPER = "1" }
+Run "uv" (@("sync", "--frozen", "--no-dev") + $extras)
 Run "uv" @("pip", "install", "--python", "$env:UV_PROJECT_ENVIRONMENT\Scripts\python.exe", "pyinstaller")
 
 # ---------------------------------------------------------------- 2. bundle
