@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import logging
 import os
+import signal
 import ssl
 import sys
 import time
@@ -406,9 +408,24 @@ def _backup(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+async def _serve_until_stopped(config: ServerConfig) -> None:
+    """Serve until SIGTERM (systemctl stop) or SIGINT, then close cleanly: clients get a
+    1001 "going away" and reconnect, and the database is closed, its WAL checkpointed."""
     from server.app import run
 
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):  # Windows has no signal handlers
+            loop.add_signal_handler(sig, task.cancel)
+    try:
+        await run(config)
+    except asyncio.CancelledError:
+        logging.getLogger("yoriai.server").info("stopped")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _settings(args)
@@ -421,7 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # One line per connection drowns the log of a busy office.
             logging.getLogger("websockets").setLevel(logging.WARNING)
             with serverlock.hold(config.db_path):
-                asyncio.run(run(config))
+                asyncio.run(_serve_until_stopped(config))
             return 0
         if args.command == "config":
             config = configfile.build(settings, db_path=getattr(args, "db", None))

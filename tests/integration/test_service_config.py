@@ -3,7 +3,9 @@ TLS from the file, refusals that name the problem, and one server per database."
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import ssl
 import subprocess
 import sys
@@ -134,3 +136,29 @@ async def test_a_second_server_on_the_same_database_is_refused(
     out = server_cli("--db", str(db), "serve", "--port", str(free_port()))
     assert out.returncode == 1
     assert f"{db} is in use by serve pid {processes[0].pid}" in out.stderr
+
+
+async def test_sigterm_stops_the_server_cleanly(
+    tmp_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    # systemctl stop sends SIGTERM: clients are told the server is going away, and the
+    # database is closed (its write-ahead log checkpointed away), exit status 0.
+    db = await make_demo_db(tmp_path / "office.db")
+    port = free_port()
+    processes.append(spawn("--db", str(db), "serve", "--port", str(port)))
+    wait_healthy(f"http://127.0.0.1:{port}")
+    session = Session(
+        f"ws://127.0.0.1:{port}", username="yui", password=DEMO_PASSWORD, backoff=(5.0, 5.0)
+    )
+    await session.connect()
+    try:
+        await session.join("room-1")
+        assert db.with_name("office.db-wal").exists()
+        processes[0].send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(processes[0].wait, 15) == 0
+        await session.wait_until(lambda: session.status is not Status.ONLINE, within=5)
+    finally:
+        await session.close()
+    assert not db.with_name("office.db-wal").exists()
+    assert not db.with_name("office.db-shm").exists()
+    assert "stopped" in (processes[0].stderr.read() if processes[0].stderr else "")
