@@ -220,7 +220,18 @@ class Source(enum.StrEnum):
     DEFAULT = "default"
 
 
-MANAGED_REASON: Final = "set by your organisation"
+# Why a setting is managed, in the two UI languages: the settings dialog shows it beside
+# the read-only control, and a screen reader reads it with the control's name.
+REASONS: Final[dict[str, tuple[str, str]]] = {
+    "locked": ("set by your organisation", "組織の管理者が設定しています"),
+    "engines": ("your organisation allows only {names}", "組織が許可しているのは {names} だけです"),
+    "no_engines": ("your organisation allows none", "組織はどれも許可していません"),
+    "no_transcripts": (
+        "your organisation does not allow transcripts",
+        "組織は記録の保存を許可していません",
+    ),
+}
+MANAGED_REASON: Final = REASONS["locked"][0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +239,19 @@ class Resolved:
     value: Any
     source: Source
     managed: bool
-    reason: str | None = None
+    reason_code: str | None = None  # a key of REASONS
+    names: tuple[str, ...] = ()  # for "engines"
+
+    def why(self, language: str = "en") -> str | None:
+        if self.reason_code is None:
+            return None
+        english, japanese = REASONS[self.reason_code]
+        text = japanese if language.startswith("ja") else english
+        return text.format(names=", ".join(self.names))
+
+    @property
+    def reason(self) -> str | None:
+        return self.why("en")
 
 
 class Settings:
@@ -262,7 +285,7 @@ class Settings:
         policy = self.policy
         if key in policy.locked:
             value = policy.settings.get(key, setting.default)
-            chosen = Resolved(value, Source.POLICY, True, MANAGED_REASON)
+            chosen = Resolved(value, Source.POLICY, True, "locked")
         else:
             chosen = Resolved(setting.default, Source.DEFAULT, False)
             if key in policy.settings:
@@ -272,9 +295,7 @@ class Settings:
                 with contextlib.suppress(ValueError):
                     chosen = Resolved(check_value(key, self.user[key]), Source.USER, False)
         if key == "transcripts" and not policy.transcripts_allowed:
-            return Resolved(
-                False, Source.POLICY, True, "your organisation does not allow transcripts"
-            )
+            return Resolved(False, Source.POLICY, True, "no_transcripts")
         if setting.engine_kind is not None:
             return self._narrow_engine(setting.engine_kind, chosen)
         return chosen
@@ -287,21 +308,20 @@ class Settings:
         off_allowed = engine_kind == "translation"  # captions need no translator
         # With one option or none left, there is nothing for the user to choose.
         no_choice = limited and len(choices) + off_allowed <= 1
-        limit_reason = (
-            f"your organisation allows only {', '.join(choices)}"
-            if choices
-            else "your organisation allows none"
-        )
+        limit = ("engines", choices) if choices else ("no_engines", ())
         managed = chosen.managed or no_choice
         if chosen.value in choices or (off_allowed and chosen.value == ""):
-            reason = chosen.reason or (limit_reason if no_choice else None)
-            return Resolved(chosen.value, chosen.source, managed, reason)
+            if chosen.reason_code is None and no_choice:
+                return Resolved(chosen.value, chosen.source, managed, *limit)
+            return Resolved(chosen.value, chosen.source, managed, chosen.reason_code, chosen.names)
         # Not allowed, or not installed: the organisation's preset if it can be, else the first.
         preset = self.policy.settings.get(SETTINGS_BY_ENGINE[engine_kind])
         fallback = preset if preset in choices else (choices[0] if choices else "")
-        if limited:
-            return Resolved(fallback, Source.POLICY, managed, chosen.reason or limit_reason)
-        return Resolved(fallback, Source.DEFAULT, managed, chosen.reason)
+        if not limited:
+            return Resolved(fallback, Source.DEFAULT, managed, chosen.reason_code, chosen.names)
+        if chosen.reason_code is not None:
+            return Resolved(fallback, Source.POLICY, managed, chosen.reason_code, chosen.names)
+        return Resolved(fallback, Source.POLICY, managed, *limit)
 
     # -------------------------------------------------------------- queries
 
@@ -315,8 +335,9 @@ class Settings:
         """True when the policy decides this setting and the UI must not offer a change."""
         return self._resolved[key].managed
 
-    def why(self, key: str) -> str | None:
-        return self._resolved[key].reason
+    def why(self, key: str, language: str = "en") -> str | None:
+        """Why the setting is managed, in English or Japanese (None: it is not)."""
+        return self._resolved[key].why(language)
 
     def choices(self, key: str) -> tuple[str, ...] | None:
         """The engines a user may pick for an engine setting (None: anything installed)."""

@@ -217,3 +217,15 @@ def test_the_template_parses_and_it_and_the_reference_cover_every_setting() -> N
     loaded_all = policy(re.sub(r"^# (\w+ = [^#\n]*)(#.*)?$", r"\1", template, flags=re.M))
     assert loaded_all.engines["translation"] == ()
     assert loaded_all.settings["stt_engine"] == "vosk"
+
+
+def test_reasons_in_both_ui_languages() -> None:
+    p = policy(
+        'locked = ["server_url"]\ntranscripts_allowed = false\n[engines]\nspeech_to_text = ["vosk"]\n'
+    )
+    s = Settings(p, {}, INSTALLED)
+    assert s.why("server_url", "ja") == "組織の管理者が設定しています"
+    assert s.why("stt_engine", "ja") == "組織が許可しているのは vosk だけです"
+    assert s.why("stt_engine") == "your organisation allows only vosk"
+    assert s.why("transcripts", "ja") == "組織は記録の保存を許可していません"
+    assert s.why("language", "ja") is None and s.why("language") is None
