@@ -221,7 +221,8 @@ def test_the_template_parses_and_it_and_the_reference_cover_every_setting() -> N
 
 def test_reasons_in_both_ui_languages() -> None:
     p = policy(
-        'locked = ["server_url"]\ntranscripts_allowed = false\n[engines]\nspeech_to_text = ["vosk"]\n'
+        'locked = ["server_url"]\ntranscripts_allowed = false\n'
+        '[engines]\nspeech_to_text = ["vosk"]\n'
     )
     s = Settings(p, {}, INSTALLED)
     assert s.why("server_url", "ja") == "組織の管理者が設定しています"
