@@ -13,7 +13,8 @@
     3. dist\yoriai\yoriai.exe --self-test: the build fails if the bundle fails it;
     4. heat harvests dist\yoriai\_internal, candle and light build
        dist\yoriai-<version>-x64.msi from installer\windows\yoriai.wxs;
-    5. optionally signs both executables and the MSI (-SignThumbprint).
+    5. optionally signs both executables (before they go into the MSI) and the MSI
+       (-SignThumbprint).
   The same .wxs is checked on Linux by installer/windows/wixl_check.py (CI); only this
   script makes an MSI to ship.
 
@@ -24,7 +25,6 @@
 #>
 [CmdletBinding()]
 param(
-    [string] $Python = "py -3.11",
     [string] $SignThumbprint = "",
     # Timestamping asks a public server: leave empty on a closed network.
     [string] $TimestampUrl = "",
@@ -46,6 +46,12 @@ function Need([string] $exe, [string] $hint) {
 function Run([string] $exe, [string[]] $arguments) {
     & $exe @arguments
     if ($LASTEXITCODE -ne 0) { throw "$exe failed with exit code $LASTEXITCODE" }
+}
+function Sign([string] $file) {
+    Need "signtool.exe" "install the Windows SDK signing tools"
+    $arguments = @("sign", "/sha1", $SignThumbprint, "/fd", "SHA256")
+    if ($TimestampUrl) { $arguments += @("/tr", $TimestampUrl, "/td", "SHA256") }
+    Run "signtool.exe" ($arguments + @($file))
 }
 
 # ---------------------------------------------------------------- tools
@@ -74,6 +80,12 @@ Run "$env:UV_PROJECT_ENVIRONMENT\Scripts\pyinstaller.exe" @(
     "--noconfirm", "--clean", "--distpath", $Dist, "--workpath", (Join-Path $Root "build\pyinstaller"),
     "installer\yoriai.spec")
 $Bundle = Join-Path $Dist "yoriai"
+if ($SignThumbprint) {
+    # Before the MSI is built, so that the executables it installs are the signed ones.
+    Step "signing the executables"
+    Sign (Join-Path $Bundle "yoriai.exe")
+    Sign (Join-Path $Bundle "yoriai-policy.exe")
+}
 $BundleBytes = (Get-ChildItem $Bundle -Recurse -File | Measure-Object -Property Length -Sum).Sum
 
 # ---------------------------------------------------------------- 3. self-test
@@ -104,15 +116,9 @@ $Msi = Join-Path $Dist "yoriai-$Version-x64.msi"
 Run (Join-Path $WixBin "light.exe") @(
     "-nologo", "-out", $Msi, (Join-Path $Obj "yoriai.wixobj"), (Join-Path $Obj "payload.wixobj"))
 
-# ---------------------------------------------------------------- 5. signing
 if ($SignThumbprint) {
-    Step "signing"
-    Need "signtool.exe" "install the Windows SDK signing tools"
-    foreach ($file in (Join-Path $Bundle "yoriai.exe"), (Join-Path $Bundle "yoriai-policy.exe"), $Msi) {
-        $sign = @("sign", "/sha1", $SignThumbprint, "/fd", "SHA256")
-        if ($TimestampUrl) { $sign += @("/tr", $TimestampUrl, "/td", "SHA256") }
-        Run "signtool.exe" ($sign + @($file))
-    }
+    Step "signing the MSI"
+    Sign $Msi
 }
 
 $seconds = [math]::Round(((Get-Date) - $started).TotalSeconds, 1)
