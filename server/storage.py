@@ -41,6 +41,7 @@ from rooms.room import Access, Room
 from rooms.schedule import Schedule, ScheduleEntry
 from rooms.site import Site
 from rooms.telework import day_shares
+from server.backup import BackupError, keep_before_upgrade
 from server.migrations import MIGRATIONS, SCHEMA_VERSION
 
 RETENTION_KEY = "retention_days"
@@ -130,14 +131,20 @@ class Store:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
             db = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from exc
+        try:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=FULL")
             await db.execute("PRAGMA foreign_keys=ON")
             await db.execute("PRAGMA busy_timeout=5000")
             store = cls(db, path)
             await store._migrate()
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open database {path}: {exc}") from exc
+        except BaseException as exc:
+            await db.close()  # a failed migration's open transaction rolls back here
+            if isinstance(exc, sqlite3.Error):
+                raise StorageError(f"cannot open database {path}: {exc}") from exc
+            raise
         return store
 
     async def close(self) -> None:
@@ -149,6 +156,12 @@ class Store:
             raise StorageError(
                 f"database schema {version} is newer than this server ({SCHEMA_VERSION})"
             )
+        if 0 < version < SCHEMA_VERSION and self.path != ":memory:":
+            # The old database stays beside the new one until the admin removes it.
+            try:
+                await asyncio.to_thread(keep_before_upgrade, Path(self.path), version)
+            except BackupError as exc:
+                raise StorageError(f"not upgrading: cannot keep a copy first: {exc}") from exc
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             # executescript commits on its own, so the version bump rides inside it.
             await self._db.executescript(
