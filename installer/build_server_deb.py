@@ -49,6 +49,9 @@ SERVER_REQUIREMENTS = (
     "aiosqlite",
     "platformdirs",
     "prometheus-client",
+    "tzdata",  # site time zones on machines without system zone data
+    "aiortc",  # voice rooms: the server mixes each room's audio
+    "numpy",
 )
 HERE = Path(__file__).resolve().parent / "server"
 

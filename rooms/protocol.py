@@ -823,6 +823,12 @@ def decode_server(frame: bytes | str) -> ServerMessage:
     return cast(ServerMessage, _server_decoder.decode(frame))
 
 
+def request_id_of(frame: bytes | str) -> int | None:
+    """The `id` of a frame, if it has one, without decoding the rest."""
+    envelope = _peek(frame)
+    return envelope.id if envelope is not None else None
+
+
 def _peek(frame: bytes | str) -> _Envelope | None:
     try:
         return _envelope_decoder.decode(frame)

@@ -53,6 +53,7 @@ from rooms.protocol import (
     VoiceStop,
     Welcome,
     decode_request,
+    request_id_of,
 )
 from rooms.protocol import (
     Request as ClientRequest,
@@ -252,7 +253,13 @@ class YoriaiServer:
                     if client.refused >= limits.abuse_threshold:
                         await conn.close(CLOSE_POLICY, "too many requests")
                         break
-                    self._error(client, None, ErrorCode.RATE_LIMITED, "slow down: request refused")
+                    # The id lets the client fail that request at once instead of timing out.
+                    self._error(
+                        client,
+                        request_id_of(frame),
+                        ErrorCode.RATE_LIMITED,
+                        "slow down: request refused",
+                    )
                     continue
                 try:
                     request = decode_request(frame)

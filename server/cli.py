@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     uset.add_argument("--name", help="display name")
     uset.add_argument("--team")
     uset.add_argument("--tenant")
-    uset.add_argument("--role", choices=[r.value for r in Role])
+    uset.add_argument("--role", choices=[r.value for r in Role if r is not Role.GUEST])
     uset.add_argument("--language")
     uset.add_argument("--manages", help="further teams a manager looks after (a,b; '' for none)")
     passwd = _cmd(user, "passwd", help="set a person's password")

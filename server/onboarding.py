@@ -120,11 +120,14 @@ def _check_row(cells: dict[str, str], line: int) -> tuple[Row | None, list[str]]
     if len(team) > MAX_TEAM:
         bad(f"team is longer than {MAX_TEAM} characters")
     role_text = cells.get("role", "").strip().lower() or Role.MEMBER.value
+    staff_roles = [r for r in Role if r is not Role.GUEST]  # guests come by invitation only
     try:
         role = Role(role_text)
+        if role not in staff_roles:
+            raise ValueError(role_text)
     except ValueError:
         role = Role.MEMBER
-        bad(f"role {role_text!r} is not one of {', '.join(r.value for r in Role)}")
+        bad(f"role {role_text!r} is not one of {', '.join(r.value for r in staff_roles)}")
     language = cells.get("language", "").strip() or DEFAULT_LANGUAGE
     if not _LANGUAGE_TAG.match(language):
         bad(f"language {language!r} is not a language tag such as ja, en or pt-BR")

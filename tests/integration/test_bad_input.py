@@ -172,13 +172,18 @@ async def test_a_flood_is_rate_limited_then_cut_off(
     await signed_in(ws)
     other = await office.session("kenji")
     codes: list[object] = []
+    refused_ids: list[object] = []
     with pytest.raises(ConnectionClosed) as closed:
         for i in range(500):
             await ws.send(json.dumps({"type": "ping", "id": i}))
         while True:
             message = await reply(ws)
             codes.append(message.get("code"))
+            if message.get("code") == ErrorCode.RATE_LIMITED.value:
+                refused_ids.append(message.get("id"))
     assert ErrorCode.RATE_LIMITED.value in codes
+    # Each refusal names the request it refused, so a client fails it at once.
+    assert refused_ids and all(isinstance(i, int) for i in refused_ids)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
     assert await other.ping() > 0
 

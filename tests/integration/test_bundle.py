@@ -15,6 +15,9 @@ from client.policy import load_policy
 
 from .support import ROOT, sh
 
+# Building the bundle and starting it cold (Qt, speech engines) is slow on 2 busy cores.
+pytestmark = pytest.mark.timeout(900)
+
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -67,5 +70,6 @@ def test_the_bundled_self_test_and_policy_tool(bundle: Path, tmp_path: Path) -> 
             assert checks[name]["status"] in ("PASS", "WARN"), checks[name]
     assert out.returncode == (1 if any(c["status"] == "FAIL" for c in checks.values()) else 0)
 
-    app = sh(bundle / "yoriai", env=env, check=False)
-    assert app.returncode == 2 or importlib.util.find_spec("client.app") is not None
+    # The desktop app itself is in the bundle (its --help needs no display).
+    app = sh(bundle / "yoriai", "--help", env=env, check=False)
+    assert app.returncode == 0 and "demo" in app.stdout
