@@ -348,7 +348,10 @@ class VoiceSession:
                 with contextlib.suppress(SessionError):
                     await self.session.request(VoiceStop(id=self.session.next_id()))
         self.room_id = None
-        self.speaking = frozenset()
+        if self.speaking:  # nobody speaks to us outside a room: indicators go off
+            self.speaking = frozenset()
+            for listener in list(self._speaking_listeners):
+                listener(self.speaking)
         if was_connected:
             self._cue(CueEvent(Cue.LEFT))
         self._set_state(VoiceState.IDLE)
