@@ -108,6 +108,11 @@ class YoriaiApp(QObject):
         )
         if self.keypad is not None:
             self.keypad.enabled = settings.keypad_mode
+        devices = (settings.input_device, settings.output_device)
+        if old is not None and devices != (old.input_device, old.output_device):
+            session = self.session
+            if self.voice is not None and session is not None:
+                self._spawn(self.start_voice(session))  # reopen with the chosen devices
         self._applied = replace(settings)
         settings_store.save(settings)
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from client import settings as settings_store
+from client.views.dialogs import SettingsDialog
 from client.views.people_list import NAME
 from client.views.voice_panel import meter_value
 from rooms.media.peer import use_host_addresses
@@ -59,6 +60,10 @@ def test_speaking_indicator_and_mute_over_a_real_room(
                 await until(lambda: w.voice_panel.meter.value() > 0, 5, "the meter")
                 assert w.voice_panel.meter.accessibleDescription().endswith("dB")
                 assert w.voice_panel.meter.accessibleName() == "Microphone level"
+                # The link's quality, measured from RTCP, in words.
+                await until(lambda: w.voice_panel.quality_text != "", 8, "quality")
+                assert w.voice_panel.quality.text() in ("Quality: good", "Quality: measuring")
+                assert w.voice_panel.quality.accessibleName() == "Connection quality"
 
                 # Mute from keypad mode (*): announced, shown, and the room stops hearing us.
                 assert app.keypad is not None
@@ -131,6 +136,37 @@ def test_without_audio_devices_the_app_says_so_and_keeps_working(
                 await until(lambda: server.office.state.presence_of("yui").room_id == "room-2")
                 w.toggle_mute()
                 assert app.voice.muted
+            finally:
+                await app.close()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_device_choice_in_the_settings(qloop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_server(tmp_path) as server:
+            app = await signed_in_app(url_of(server), "yui", voice=True)
+            try:
+                w = window(app)
+                assert app.audio is not None
+                first = app.audio
+                dialog = SettingsDialog(app.settings, w)
+                assert dialog.microphone.accessibleName() == "Microphone"
+                assert dialog.speaker.accessibleName() == "Speaker"
+                assert dialog.microphone.itemText(0) == "System default"
+                # A device chosen before and absent now stays selectable (and named).
+                dialog.close()
+                app.apply_settings(replace(app.settings, output_device="USB headset"))
+                await until(lambda: app.audio is not None and app.audio is not first, 5)
+                # Absent here (and CI has no devices at all): said, not fatal.
+                assert app.audio.speaker is None
+                assert w.voice_panel.devices.text().startswith("No audio device:")
+                dialog = SettingsDialog(app.settings, w)
+                assert dialog.speaker.currentText() == "USB headset"
+                dialog.speaker.setCurrentIndex(0)
+                assert dialog.result_settings().output_device == ""
+                dialog.close()
+                assert settings_store.load().output_device == "USB headset"
             finally:
                 await app.close()
 
