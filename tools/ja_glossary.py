@@ -238,6 +238,7 @@ JA: dict[str, str] = {
     "No speaker or headphones to play the test sound": "テスト音を鳴らすスピーカーやヘッドホンがありません",
     "Playing a test sound": "テスト音を鳴らしています",
     "%1 (speaking)": "%1(発言中)",
+    "%1 (muted)": "%1(ミュート中)",
     "Mute microphone": "マイクをミュート",
     "&Push to talk (hold F9)": "押して話す(F9を押し続ける)(&P)",
     "Push to talk": "押して話す",

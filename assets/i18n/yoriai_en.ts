@@ -681,6 +681,10 @@
         <translation>Room</translation>
     </message>
     <message>
+        <source>%1 (muted)</source>
+        <translation>%1 (muted)</translation>
+    </message>
+    <message>
         <source>%1 (speaking)</source>
         <translation>%1 (speaking)</translation>
     </message>

@@ -681,6 +681,10 @@
         <translation>部屋</translation>
     </message>
     <message>
+        <source>%1 (muted)</source>
+        <translation>%1(ミュート中)</translation>
+    </message>
+    <message>
         <source>%1 (speaking)</source>
         <translation>%1(発言中)</translation>
     </message>

@@ -712,6 +712,7 @@ class MainWindow(QMainWindow):
         self.voice_panel.attach(voice, problem)
         voice.add_cue_listener(self._on_cue)
         voice.add_speaking_listener(self._on_speaking)
+        voice.add_muted_listener(self._on_others_muted)
         voice.set_push_to_talk(self.shell.settings.push_to_talk)
         self.act_push_to_talk.setChecked(voice.push_to_talk)
         self.voice_panel.sync()
@@ -722,9 +723,13 @@ class MainWindow(QMainWindow):
         self.voice_panel.detach()
         self.voice = None
         self.people.model.set_speaking(self.session.state, frozenset())
+        self.people.model.set_muted(self.session.state, frozenset())
 
     def _on_speaking(self, speaking: frozenset[str]) -> None:
         self.people.model.set_speaking(self.session.state, speaking)
+
+    def _on_others_muted(self, muted: frozenset[str]) -> None:
+        self.people.model.set_muted(self.session.state, muted)
 
     def _on_cue(self, event: CueEvent) -> None:
         from client.voice import Cue  # loaded with the voice, not at start-up

@@ -34,6 +34,7 @@ class PeopleModel(QStandardItemModel):
         super().__init__(0, 5)
         self._rows: dict[str, list[QStandardItem]] = {}
         self.speaking: frozenset[str] = frozenset()
+        self.muted: frozenset[str] = frozenset()
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -69,11 +70,14 @@ class PeopleModel(QStandardItemModel):
         room = state.rooms.get(presence.room_id) if presence.room_id else None
         site = presence.location.site_id if presence.location else None
         speaking = pid in self.speaking
+        name = person.display_name
+        # In the name itself, so a screen reader reads it with the row.
+        if pid in self.muted:
+            name = self.tr("%1 (muted)").replace("%1", name)
+        elif speaking:
+            name = self.tr("%1 (speaking)").replace("%1", name)
         texts = [
-            # In the name itself, so a screen reader reads it with the row.
-            self.tr("%1 (speaking)").replace("%1", person.display_name)
-            if speaking
-            else person.display_name,
+            name,
             labels.presence(presence),
             presence.status_text,
             labels.location(presence.location, state.sites) if presence.location else "",
@@ -100,6 +104,12 @@ class PeopleModel(QStandardItemModel):
     def set_speaking(self, state: OfficeState, speaking: frozenset[str]) -> None:
         changed = self.speaking ^ speaking
         self.speaking = speaking
+        for pid in changed:
+            self.sync_person(state, pid)
+
+    def set_muted(self, state: OfficeState, muted: frozenset[str]) -> None:
+        changed = self.muted ^ muted
+        self.muted = muted
         for pid in changed:
             self.sync_person(state, pid)
 

@@ -74,6 +74,23 @@ def test_speaking_indicator_and_mute_over_a_real_room(
                 assert w.voice_panel.mute.isChecked()
                 assert w.voice_panel.mute.accessibleDescription() == "Muted"
                 await kenji.voice.wait_until(lambda: "yui" not in kenji.voice.speaking, 15)
+                # Others are told (voice.mute relayed to the room as voice.muted).
+                await kenji.voice.wait_until(lambda: kenji.voice.is_muted("yui"), 5)
+
+                # Kenji mutes: our list says so, in the text a screen reader reads.
+                kenji.voice.set_muted(True)
+                await until(lambda: _name_text(w, "kenji").endswith("(muted)"), 5, "kenji muted")
+                # A newcomer learns who is muted already.
+                haruto = await participant(url, "haruto", "room-1", None)
+                try:
+                    await haruto.voice.wait_until(
+                        lambda: haruto.voice.others_muted == {"yui", "kenji"}, 5
+                    )
+                finally:
+                    await haruto.voice.close()
+                    await haruto.session.close()
+                kenji.voice.set_muted(False)
+                await until(lambda: not _name_text(w, "kenji").endswith("(muted)"), 5, "unmuted")
 
                 # Unmute with Ctrl+M.
                 w.activateWindow()
@@ -81,6 +98,7 @@ def test_speaking_indicator_and_mute_over_a_real_room(
                 await until(lambda: app.voice is not None and not app.voice.muted, 5, "unmute")
                 assert "Microphone on" in list(app.announcer.history)[-3:]
                 await kenji.voice.wait_until(lambda: "yui" in kenji.voice.speaking, 15)
+                assert not kenji.voice.is_muted("yui")
 
                 # Push to talk: only while F9 is held does the room hear us.
                 w.set_push_to_talk(True)
