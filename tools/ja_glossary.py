@@ -239,6 +239,8 @@ JA: dict[str, str] = {
     "Playing a test sound": "テスト音を鳴らしています",
     "%1 (speaking)": "%1(発言中)",
     "%1 (muted)": "%1(ミュート中)",
+    "Talk (in push-to-talk mode)": "話す(押して話すモード)",
+    "hold F9": "F9を押し続ける",
     "Mute microphone": "マイクをミュート",
     "&Push to talk (hold F9)": "押して話す(F9を押し続ける)(&P)",
     "Push to talk": "押して話す",

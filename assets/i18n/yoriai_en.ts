@@ -368,6 +368,14 @@
         <translation>Enter / Escape</translation>
     </message>
     <message>
+        <source>Talk (in push-to-talk mode)</source>
+        <translation>Talk (in push-to-talk mode)</translation>
+    </message>
+    <message>
+        <source>hold F9</source>
+        <translation>hold F9</translation>
+    </message>
+    <message>
         <source>Keypad 1–9, 0</source>
         <translation>Keypad 1–9, 0</translation>
     </message>

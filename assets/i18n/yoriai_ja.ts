@@ -368,6 +368,14 @@
         <translation>Enter / Escape</translation>
     </message>
     <message>
+        <source>Talk (in push-to-talk mode)</source>
+        <translation>話す(押して話すモード)</translation>
+    </message>
+    <message>
+        <source>hold F9</source>
+        <translation>F9を押し続ける</translation>
+    </message>
+    <message>
         <source>Keypad 1–9, 0</source>
         <translation>テンキー 1–9、0</translation>
     </message>

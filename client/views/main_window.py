@@ -354,6 +354,7 @@ class MainWindow(QMainWindow):
             (self.tr("Join the selected room"), self.tr("Enter (in the rooms list)")),
             (self.tr("Call the selected person"), self.tr("Enter (in the people list)")),
             (self.tr("Answer yes / no in a knock or call"), self.tr("Enter / Escape")),
+            (self.tr("Talk (in push-to-talk mode)"), self.tr("hold F9")),
         ]
         rows += [(k.what, k.keys) for k in self.keypad_keys()]
         return rows

@@ -110,6 +110,12 @@ def test_speaking_indicator_and_mute_over_a_real_room(
                 QTest.keyRelease(w, Qt.Key.Key_F9)
                 assert not app.voice.transmitting
                 w.set_push_to_talk(False)
+                # The in-app list names every voice key.
+                rows = dict(w.shortcut_rows())
+                assert rows["Mute or unmute"] == "Ctrl+M"
+                assert rows["Push to talk"] == "Ctrl+Shift+M"
+                assert rows["Talk (in push-to-talk mode)"] == "hold F9"
+                assert rows["Keypad mode: mute or unmute the microphone"] == "Keypad *"
 
                 # Leaving the room: the indicator goes.
                 w.leave()
