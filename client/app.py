@@ -35,7 +35,11 @@ from client.views import labels
 from client.views.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from client.desk_audio import DeskAudio
     from client.views.sign_in import SignInWindow
+    from client.views.voice_panel import TalkKey
+    from client.voice import VoiceSession
+    from rooms.media.tracks import PcmSource
 
 log = logging.getLogger("yoriai.app")
 
@@ -54,8 +58,17 @@ class YoriaiApp(QObject):
         persist: bool = True,
         voice_dir: Path | None = None,
         on_online: OnlineHook | None = None,
+        voice: bool = False,
+        voice_source: PcmSource | None = None,
     ) -> None:
+        """`voice` joins rooms' audio; `voice_source` feeds it instead of a microphone
+        (tests send a tone through the real WebRTC path)."""
         super().__init__()
+        self.voice_enabled = voice or voice_source is not None
+        self.voice_source = voice_source
+        self.voice: VoiceSession | None = None
+        self.audio: DeskAudio | None = None
+        self.talk_key: TalkKey | None = None
         self.settings = settings
         self.remember_allowed = remember
         self.persist = persist
@@ -95,6 +108,11 @@ class YoriaiApp(QObject):
         )
         if self.keypad is not None:
             self.keypad.enabled = settings.keypad_mode
+        devices = (settings.input_device, settings.output_device)
+        if old is not None and devices != (old.input_device, old.output_device):
+            session = self.session
+            if self.voice is not None and session is not None:
+                self._spawn(self.start_voice(session))  # reopen with the chosen devices
         self._applied = replace(settings)
         settings_store.save(settings)
 
@@ -216,9 +234,35 @@ class YoriaiApp(QObject):
             ),
             AnnounceLevel.ESSENTIAL,
         )
+        if self.voice_enabled:
+            await self.start_voice(session)
         if self.on_online is not None:
             await self.on_online(session)
         return None
+
+    async def start_voice(self, session: Session) -> None:
+        """Open the devices and follow the person's room with audio."""
+        from client.desk_audio import DeskAudio  # aiortc and PortAudio load only now
+        from client.voice import VoiceSession
+
+        await self.stop_voice()
+        s = self.settings
+        self.audio = DeskAudio(s.input_device, s.output_device, source=self.voice_source)
+        self.voice = VoiceSession(session, self.audio.source)
+        self.voice.recorder.listeners.append(self.audio.hear)
+        if self.window is not None:
+            self.window.attach_voice(self.voice, self.audio)
+        await self.voice.start()
+
+    async def stop_voice(self) -> None:
+        voice, self.voice = self.voice, None
+        audio, self.audio = self.audio, None
+        if self.window is not None:
+            self.window.detach_voice()
+        if voice is not None:
+            await voice.close()
+        if audio is not None:
+            audio.close()
 
     def _status_changed(self, status: Status) -> None:
         # A saved session the server no longer accepts: back to the sign-in window.
@@ -240,6 +284,10 @@ class YoriaiApp(QObject):
         self.keypad = Keypad(window)
         self.keypad.enabled = self.settings.keypad_mode
         qapp.installEventFilter(self.keypad)
+        from client.views.voice_panel import TalkKey
+
+        self.talk_key = TalkKey(window.talk_pressed, window.talk_released)
+        qapp.installEventFilter(self.talk_key)
         window.show()
         window.rooms.setFocus()
         if self.sign_in_window is not None:
@@ -260,6 +308,9 @@ class YoriaiApp(QObject):
         if self.keypad is not None and qapp is not None:
             qapp.removeEventFilter(self.keypad)
             self.keypad = None
+        if self.talk_key is not None and qapp is not None:
+            qapp.removeEventFilter(self.talk_key)
+            self.talk_key = None
         if self.window is not None:
             w, self.window = self.window, None
             self._signing_out = True
@@ -274,6 +325,7 @@ class YoriaiApp(QObject):
         self._spawn(self.sign_out_now())
 
     async def sign_out_now(self) -> None:
+        await self.stop_voice()
         session, self.session = self.session, None
         if session is not None:
             await session.logout()
@@ -291,6 +343,7 @@ class YoriaiApp(QObject):
             self.finished.set_result(0)
 
     async def close(self) -> None:
+        await self.stop_voice()
         session, self.session = self.session, None
         if session is not None:
             await session.close()
@@ -359,7 +412,9 @@ def run_app(
         settings = settings_store.load()
         if language:
             settings = replace(settings, language=language)
-        app = YoriaiApp(settings, remember=remember, persist=persist, on_online=on_online)
+        app = YoriaiApp(
+            settings, remember=remember, persist=persist, on_online=on_online, voice=True
+        )
         # Ctrl+C in the terminal (or a service manager's SIGTERM) quits cleanly: the Qt
         # loop would otherwise swallow the KeyboardInterrupt inside a Qt callback.
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -49,6 +49,9 @@ class Settings:
     keypad_mode: bool = False
     server_url: str = "ws://127.0.0.1:8765"
     user_name: str = ""
+    input_device: str = ""  # a microphone's name; "" is the system default
+    output_device: str = ""  # a speaker's name; "" is the system default
+    push_to_talk: bool = False
 
     def scaled(self, steps: int) -> float:
         """The text scale `steps` notches up (or down), within bounds."""
@@ -99,7 +102,7 @@ def _coerce(name: str, value: Any) -> Any:
             return AnnounceLevel(int(value))
         case "text_scale":
             return float(value)
-        case "self_voicing" | "keypad_mode":
+        case "self_voicing" | "keypad_mode" | "push_to_talk":
             if not isinstance(value, bool):
                 raise TypeError(name)
             return value

@@ -34,6 +34,8 @@ from rooms.protocol import (
     VoiceAnswer,
     VoiceClosed,
     VoiceConfig,
+    VoiceMute,
+    VoiceMuted,
     VoiceOffer,
     VoiceSpeaking,
     VoiceStop,
@@ -102,6 +104,8 @@ class VoiceSession:
         self._cue_listeners: list[Callable[[CueEvent], None]] = []
         self._state_listeners: list[Callable[[VoiceState], None]] = []
         self._speaking_listeners: list[Callable[[frozenset[str]], None]] = []
+        self.others_muted: frozenset[str] = frozenset()  # as they told the room
+        self._muted_listeners: list[Callable[[frozenset[str]], None]] = []
         self._started = False
 
     # ------------------------------------------------------------ listening
@@ -114,6 +118,22 @@ class VoiceSession:
 
     def add_speaking_listener(self, listener: Callable[[frozenset[str]], None]) -> None:
         self._speaking_listeners.append(listener)
+
+    def add_muted_listener(self, listener: Callable[[frozenset[str]], None]) -> None:
+        """Called with the people in our room who say they are muted, on each change."""
+        self._muted_listeners.append(listener)
+
+    def is_muted(self, person_id: str) -> bool:
+        """Has this person (in our room) told the room they muted?"""
+        return person_id in self.others_muted
+
+    def _set_others_muted(self, muted: frozenset[str]) -> None:
+        if muted == self.others_muted:
+            return
+        self.others_muted = muted
+        for listener in list(self._muted_listeners):
+            listener(muted)
+        self._poke()
 
     def is_speaking(self, person_id: str) -> bool:
         """For a screen reader's query: is this person speaking right now?"""
@@ -142,6 +162,14 @@ class VoiceSession:
         self._muted = muted
         self._apply_transmit()
         self._cue(CueEvent(Cue.MUTED if muted else Cue.UNMUTED))
+        if self._started:
+            self._spawn(self._tell_muted(muted))
+
+    async def _tell_muted(self, muted: bool) -> None:
+        # Only for others' display: our audio is already silent, so a lost message is
+        # harmless (and an older server answers it with an error we ignore).
+        with contextlib.suppress(SessionError):
+            await self.session.request(VoiceMute(id=self.session.next_id(), muted=muted))
 
     def toggle_mute(self) -> bool:
         self.set_muted(not self._muted)
@@ -209,6 +237,8 @@ class VoiceSession:
             self._started = True
             self.session.add_listener(self._on_message)
         self._follow(self.session.my_room)
+        if self._muted:
+            self._spawn(self._tell_muted(True))
 
     async def close(self) -> None:
         self._started = False
@@ -246,8 +276,11 @@ class VoiceSession:
         me = self.session.person_id
         match message:
             case PresenceChanged(person_id=pid) if pid == me:
+                self._set_others_muted(frozenset())  # the new room's are sent after this
                 self._follow(self.session.my_room)
             case PresenceChanged(person_id=pid, presence=presence):
+                # They moved: the server re-sends their mute if they are muted in our room.
+                self._set_others_muted(self.others_muted - {pid})
                 if self.room_id is None:
                     return
                 was_here = pid in self._occupants
@@ -262,6 +295,11 @@ class VoiceSession:
                 for listener in list(self._speaking_listeners):
                     listener(self.speaking)
                 self._poke()
+            case VoiceMuted(room_id=room_id, person_id=pid, muted=muted) if (
+                room_id == self.session.my_room and pid != me
+            ):
+                changed = self.others_muted | {pid} if muted else self.others_muted - {pid}
+                self._set_others_muted(frozenset(changed))
             case VoiceClosed(room_id=room_id, reason=reason) if room_id == self.room_id:
                 self.last_error = reason
                 self._spawn(self._closed_by_server(reason))
@@ -348,7 +386,10 @@ class VoiceSession:
                 with contextlib.suppress(SessionError):
                     await self.session.request(VoiceStop(id=self.session.next_id()))
         self.room_id = None
-        self.speaking = frozenset()
+        if self.speaking:  # nobody speaks to us outside a room: indicators go off
+            self.speaking = frozenset()
+            for listener in list(self._speaking_listeners):
+                listener(self.speaking)
         if was_connected:
             self._cue(CueEvent(Cue.LEFT))
         self._set_state(VoiceState.IDLE)

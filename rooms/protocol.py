@@ -298,6 +298,12 @@ class VoiceStop(_Req, tag="voice.stop"):
     """Hang up your audio but stay in the room."""
 
 
+class VoiceMute(_Req, tag="voice.mute"):
+    """Tell your room you muted (or unmuted) your microphone, for others to show."""
+
+    muted: bool
+
+
 class CreateInvite(_Req, tag="invite.create"):
     """A member invites a guest from a browser into one room, for a while."""
 
@@ -347,6 +353,7 @@ Request = (
     | VoiceOffer
     | VoiceIce
     | VoiceStop
+    | VoiceMute
     | CreateInvite
     | GuestJoin
     | SetLanguage
@@ -711,6 +718,15 @@ class VoiceSpeaking(_Msg, tag="voice.speaking"):
     speaking: list[str]
 
 
+class VoiceMuted(_Msg, tag="voice.muted"):
+    """Someone in the room muted or unmuted; sent to everyone there, and to a newcomer
+    once for each person in the room who is muted."""
+
+    room_id: str
+    person_id: str
+    muted: bool
+
+
 class VoiceClosed(_Msg, tag="voice.closed"):
     """The server ended your audio (you left the room, the link failed, ...)."""
 
@@ -743,6 +759,7 @@ Notification = (
     | Caption
     | SiteNotification
     | VoiceSpeaking
+    | VoiceMuted
     | VoiceClosed
     | GuestRoom
 )

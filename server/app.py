@@ -49,6 +49,7 @@ from rooms.protocol import (
     SendCaption,
     Sync,
     VoiceIce,
+    VoiceMute,
     VoiceOffer,
     VoiceStop,
     Welcome,
@@ -322,7 +323,7 @@ class YoriaiServer:
                 self._error(client, request.id, ErrorCode.NOT_AUTHENTICATED, "sign in first")
             case _ if client.guest and not isinstance(request, GUEST_REQUESTS):
                 self._error(client, request.id, ErrorCode.FORBIDDEN, GUEST_ONLY_MESSAGE)
-            case GetVoiceConfig() | VoiceOffer() | VoiceIce() | VoiceStop():
+            case GetVoiceConfig() | VoiceOffer() | VoiceIce() | VoiceStop() | VoiceMute():
                 await self.voice.handle(client, client.person_id, request)
             case CreateInvite():
                 await self.guests.create_invite(client, client.person_id, request)

@@ -29,6 +29,8 @@ from rooms.protocol import (
     VoiceClosed,
     VoiceConfig,
     VoiceIce,
+    VoiceMute,
+    VoiceMuted,
     VoiceOffer,
     VoiceSpeaking,
     VoiceStop,
@@ -39,7 +41,7 @@ from server.media import MediaHost
 if TYPE_CHECKING:
     from server.app import YoriaiServer, _Client
 
-VoiceRequest = GetVoiceConfig | VoiceOffer | VoiceIce | VoiceStop
+VoiceRequest = GetVoiceConfig | VoiceOffer | VoiceIce | VoiceStop | VoiceMute
 
 
 def turn_credentials(secret: str, person_id: str, now: float, ttl_s: float) -> tuple[str, str]:
@@ -79,11 +81,12 @@ class Voice:
             encode_threads=settings.encode_threads,
         )
         server.hub.on_delivered.append(self._follow_presence)
+        self.muted: set[str] = set()  # people who said they muted: it follows them
 
     def _to_person(self, pid: str, event: VoiceClosed) -> None:
         self._server.hub.send_to([pid], event)
 
-    def _to_room(self, room_id: str, event: VoiceSpeaking) -> None:
+    def _to_room(self, room_id: str, event: VoiceSpeaking | VoiceMuted) -> None:
         self._server.hub.send_to(self._server.office.state.occupants_of(room_id), event)
 
     def _follow_presence(self, deliveries: Sequence[Delivery]) -> None:
@@ -98,6 +101,19 @@ class Voice:
                     self.media.stop(pid, "you left the room")
                 if isinstance(event, PresenceChanged) and now_in is not None:
                     self._tell_speaking(pid, now_in)
+                    self._tell_muted(pid, now_in)
+                if isinstance(event, PersonRemoved):
+                    self.muted.discard(pid)
+
+    def _tell_muted(self, pid: str, room_id: str) -> None:
+        """A newcomer learns who in the room is muted; the room learns if they are."""
+        hub = self._server.hub
+        others = self._server.office.state.occupants_of(room_id)
+        for other in sorted(self.muted & set(others)):
+            if other != pid:
+                hub.send_to([pid], VoiceMuted(room_id=room_id, person_id=other, muted=True))
+        if pid in self.muted:
+            self._to_room(room_id, VoiceMuted(room_id=room_id, person_id=pid, muted=True))
 
     def _tell_speaking(self, pid: str, room_id: str) -> None:
         """Speaking is sent on change; a newcomer needs to hear the current state."""
@@ -133,6 +149,13 @@ class Voice:
                         request.sdp_mid,
                         request.sdp_mline_index,
                     )
+                    hub.send(client.conn, Ok(id=rid))
+                case VoiceMute(id=rid, muted=muted):
+                    (self.muted.add if muted else self.muted.discard)(actor)
+                    here = state.room_of(actor)
+                    if here is not None:
+                        event = VoiceMuted(room_id=here, person_id=actor, muted=muted)
+                        self._to_room(here, event)
                     hub.send(client.conn, Ok(id=rid))
                 case VoiceStop(id=rid):
                     self.media.stop(actor, "you hung up", notify=False)

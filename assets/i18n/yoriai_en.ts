@@ -248,6 +248,26 @@
         <translation>&amp;Repeat last announcement</translation>
     </message>
     <message>
+        <source>&amp;Mute or unmute</source>
+        <translation>&amp;Mute or unmute</translation>
+    </message>
+    <message>
+        <source>Mute or unmute your microphone</source>
+        <translation>Mute or unmute your microphone</translation>
+    </message>
+    <message>
+        <source>&amp;Push to talk</source>
+        <translation>&amp;Push to talk</translation>
+    </message>
+    <message>
+        <source>Send your microphone only while F9 is held</source>
+        <translation>Send your microphone only while F9 is held</translation>
+    </message>
+    <message>
+        <source>Play a &amp;test sound</source>
+        <translation>Play a &amp;test sound</translation>
+    </message>
+    <message>
         <source>Sign &amp;out</source>
         <translation>Sign &amp;out</translation>
     </message>
@@ -348,6 +368,14 @@
         <translation>Enter / Escape</translation>
     </message>
     <message>
+        <source>Talk (in push-to-talk mode)</source>
+        <translation>Talk (in push-to-talk mode)</translation>
+    </message>
+    <message>
+        <source>hold F9</source>
+        <translation>hold F9</translation>
+    </message>
+    <message>
         <source>Keypad 1–9, 0</source>
         <translation>Keypad 1–9, 0</translation>
     </message>
@@ -392,8 +420,48 @@
         <translation>Keypad *</translation>
     </message>
     <message>
-        <source>Keypad mode: mute or unmute (with audio rooms)</source>
-        <translation>Keypad mode: mute or unmute (with audio rooms)</translation>
+        <source>Keypad mode: mute or unmute the microphone</source>
+        <translation>Keypad mode: mute or unmute the microphone</translation>
+    </message>
+    <message>
+        <source>No audio device: %1</source>
+        <translation>No audio device: %1</translation>
+    </message>
+    <message>
+        <source>Microphone muted</source>
+        <translation>Microphone muted</translation>
+    </message>
+    <message>
+        <source>Microphone on</source>
+        <translation>Microphone on</translation>
+    </message>
+    <message>
+        <source>Voice connected</source>
+        <translation>Voice connected</translation>
+    </message>
+    <message>
+        <source>Voice failed: %1</source>
+        <translation>Voice failed: %1</translation>
+    </message>
+    <message>
+        <source>No voice in this office</source>
+        <translation>No voice in this office</translation>
+    </message>
+    <message>
+        <source>Push to talk on: hold F9 to talk</source>
+        <translation>Push to talk on: hold F9 to talk</translation>
+    </message>
+    <message>
+        <source>Push to talk off</source>
+        <translation>Push to talk off</translation>
+    </message>
+    <message>
+        <source>No speaker or headphones to play the test sound</source>
+        <translation>No speaker or headphones to play the test sound</translation>
+    </message>
+    <message>
+        <source>Playing a test sound</source>
+        <translation>Playing a test sound</translation>
     </message>
     <message>
         <source>Keypad /</source>
@@ -508,10 +576,6 @@
         <translation>Nothing to answer</translation>
     </message>
     <message>
-        <source>Rooms have no audio yet</source>
-        <translation>Rooms have no audio yet</translation>
-    </message>
-    <message>
         <source>Text size %1%</source>
         <translation>Text size %1%</translation>
     </message>
@@ -624,6 +688,14 @@
         <source>Room</source>
         <translation>Room</translation>
     </message>
+    <message>
+        <source>%1 (muted)</source>
+        <translation>%1 (muted)</translation>
+    </message>
+    <message>
+        <source>%1 (speaking)</source>
+        <translation>%1 (speaking)</translation>
+    </message>
 </context>
 <context>
     <name>PeoplePanel</name>
@@ -713,6 +785,26 @@
     <message>
         <source>&amp;Text size:</source>
         <translation>&amp;Text size:</translation>
+    </message>
+    <message>
+        <source>&amp;Microphone:</source>
+        <translation>&amp;Microphone:</translation>
+    </message>
+    <message>
+        <source>&amp;Speaker:</source>
+        <translation>&amp;Speaker:</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>System default</translation>
+    </message>
+    <message>
+        <source>No microphone found</source>
+        <translation>No microphone found</translation>
+    </message>
+    <message>
+        <source>No speaker found</source>
+        <translation>No speaker found</translation>
     </message>
 </context>
 <context>
@@ -857,6 +949,89 @@
     </message>
 </context>
 <context>
+    <name>VoicePanel</name>
+    <message>
+        <source>Mute microphone</source>
+        <translation>Mute microphone</translation>
+    </message>
+    <message>
+        <source>&amp;Push to talk (hold F9)</source>
+        <translation>&amp;Push to talk (hold F9)</translation>
+    </message>
+    <message>
+        <source>Push to talk</source>
+        <translation>Push to talk</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>Microphone level</translation>
+    </message>
+    <message>
+        <source>Connection quality</source>
+        <translation>Connection quality</translation>
+    </message>
+    <message>
+        <source>Play a test &amp;sound</source>
+        <translation>Play a test &amp;sound</translation>
+    </message>
+    <message>
+        <source>Play a test sound</source>
+        <translation>Play a test sound</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>Voice</translation>
+    </message>
+    <message>
+        <source>Audio devices</source>
+        <translation>Audio devices</translation>
+    </message>
+    <message>
+        <source>Voice: not in a room</source>
+        <translation>Voice: not in a room</translation>
+    </message>
+    <message>
+        <source>Voice: connecting…</source>
+        <translation>Voice: connecting…</translation>
+    </message>
+    <message>
+        <source>Voice failed: %1</source>
+        <translation>Voice failed: %1</translation>
+    </message>
+    <message>
+        <source>Voice: connected</source>
+        <translation>Voice: connected</translation>
+    </message>
+    <message>
+        <source>Un&amp;mute (Ctrl+M)</source>
+        <translation>Un&amp;mute (Ctrl+M)</translation>
+    </message>
+    <message>
+        <source>&amp;Mute (Ctrl+M)</source>
+        <translation>&amp;Mute (Ctrl+M)</translation>
+    </message>
+    <message>
+        <source>Muted</source>
+        <translation>Muted</translation>
+    </message>
+    <message>
+        <source>Not muted</source>
+        <translation>Not muted</translation>
+    </message>
+    <message>
+        <source>Quality: %1</source>
+        <translation>Quality: %1</translation>
+    </message>
+    <message>
+        <source>Silent</source>
+        <translation>Silent</translation>
+    </message>
+    <message>
+        <source>%1 dB</source>
+        <translation>%1 dB</translation>
+    </message>
+</context>
+<context>
     <name>YoriaiApp</name>
     <message>
         <source>Your saved session ended: sign in again.</source>
@@ -873,6 +1048,25 @@
     <message>
         <source>Signed out</source>
         <translation>Signed out</translation>
+    </message>
+</context>
+<context>
+    <name>widget</name>
+    <message>
+        <source>good</source>
+        <translation>good</translation>
+    </message>
+    <message>
+        <source>fair</source>
+        <translation>fair</translation>
+    </message>
+    <message>
+        <source>poor</source>
+        <translation>poor</translation>
+    </message>
+    <message>
+        <source>measuring</source>
+        <translation>measuring</translation>
     </message>
 </context>
 </TS>

@@ -248,6 +248,26 @@
         <translation>最後のお知らせを繰り返す(&amp;R)</translation>
     </message>
     <message>
+        <source>&amp;Mute or unmute</source>
+        <translation>ミュート切り替え(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Mute or unmute your microphone</source>
+        <translation>マイクのミュートを切り替えます</translation>
+    </message>
+    <message>
+        <source>&amp;Push to talk</source>
+        <translation>押して話す(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Send your microphone only while F9 is held</source>
+        <translation>F9を押している間だけマイクの音声を送ります</translation>
+    </message>
+    <message>
+        <source>Play a &amp;test sound</source>
+        <translation>テスト音を鳴らす(&amp;T)</translation>
+    </message>
+    <message>
         <source>Sign &amp;out</source>
         <translation>サインアウト(&amp;O)</translation>
     </message>
@@ -348,6 +368,14 @@
         <translation>Enter / Escape</translation>
     </message>
     <message>
+        <source>Talk (in push-to-talk mode)</source>
+        <translation>話す(押して話すモード)</translation>
+    </message>
+    <message>
+        <source>hold F9</source>
+        <translation>F9を押し続ける</translation>
+    </message>
+    <message>
         <source>Keypad 1–9, 0</source>
         <translation>テンキー 1–9、0</translation>
     </message>
@@ -392,8 +420,48 @@
         <translation>テンキー *</translation>
     </message>
     <message>
-        <source>Keypad mode: mute or unmute (with audio rooms)</source>
-        <translation>テンキーモード: ミュート切り替え(音声対応後)</translation>
+        <source>Keypad mode: mute or unmute the microphone</source>
+        <translation>テンキーモード: マイクのミュート切り替え</translation>
+    </message>
+    <message>
+        <source>No audio device: %1</source>
+        <translation>オーディオ機器がありません: %1</translation>
+    </message>
+    <message>
+        <source>Microphone muted</source>
+        <translation>マイクをミュートしました</translation>
+    </message>
+    <message>
+        <source>Microphone on</source>
+        <translation>マイクをオンにしました</translation>
+    </message>
+    <message>
+        <source>Voice connected</source>
+        <translation>音声につながりました</translation>
+    </message>
+    <message>
+        <source>Voice failed: %1</source>
+        <translation>音声の接続に失敗しました: %1</translation>
+    </message>
+    <message>
+        <source>No voice in this office</source>
+        <translation>このオフィスには音声がありません</translation>
+    </message>
+    <message>
+        <source>Push to talk on: hold F9 to talk</source>
+        <translation>押して話すをオンにしました。F9を押している間話せます</translation>
+    </message>
+    <message>
+        <source>Push to talk off</source>
+        <translation>押して話すをオフにしました</translation>
+    </message>
+    <message>
+        <source>No speaker or headphones to play the test sound</source>
+        <translation>テスト音を鳴らすスピーカーやヘッドホンがありません</translation>
+    </message>
+    <message>
+        <source>Playing a test sound</source>
+        <translation>テスト音を鳴らしています</translation>
     </message>
     <message>
         <source>Keypad /</source>
@@ -508,10 +576,6 @@
         <translation>応答するものはありません</translation>
     </message>
     <message>
-        <source>Rooms have no audio yet</source>
-        <translation>部屋の音声はまだありません</translation>
-    </message>
-    <message>
         <source>Text size %1%</source>
         <translation>文字サイズ %1%</translation>
     </message>
@@ -624,6 +688,14 @@
         <source>Room</source>
         <translation>部屋</translation>
     </message>
+    <message>
+        <source>%1 (muted)</source>
+        <translation>%1(ミュート中)</translation>
+    </message>
+    <message>
+        <source>%1 (speaking)</source>
+        <translation>%1(発言中)</translation>
+    </message>
 </context>
 <context>
     <name>PeoplePanel</name>
@@ -713,6 +785,26 @@
     <message>
         <source>&amp;Text size:</source>
         <translation>文字サイズ(&amp;T):</translation>
+    </message>
+    <message>
+        <source>&amp;Microphone:</source>
+        <translation>マイク(&amp;M):</translation>
+    </message>
+    <message>
+        <source>&amp;Speaker:</source>
+        <translation>スピーカー(&amp;S):</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>システムの既定</translation>
+    </message>
+    <message>
+        <source>No microphone found</source>
+        <translation>マイクが見つかりません</translation>
+    </message>
+    <message>
+        <source>No speaker found</source>
+        <translation>スピーカーが見つかりません</translation>
     </message>
 </context>
 <context>
@@ -857,6 +949,89 @@
     </message>
 </context>
 <context>
+    <name>VoicePanel</name>
+    <message>
+        <source>Mute microphone</source>
+        <translation>マイクをミュート</translation>
+    </message>
+    <message>
+        <source>&amp;Push to talk (hold F9)</source>
+        <translation>押して話す(F9を押し続ける)(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Push to talk</source>
+        <translation>押して話す</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>マイクの音量</translation>
+    </message>
+    <message>
+        <source>Connection quality</source>
+        <translation>接続品質</translation>
+    </message>
+    <message>
+        <source>Play a test &amp;sound</source>
+        <translation>テスト音を鳴らす(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Play a test sound</source>
+        <translation>テスト音を鳴らす</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>音声</translation>
+    </message>
+    <message>
+        <source>Audio devices</source>
+        <translation>オーディオ機器</translation>
+    </message>
+    <message>
+        <source>Voice: not in a room</source>
+        <translation>音声: 部屋に入っていません</translation>
+    </message>
+    <message>
+        <source>Voice: connecting…</source>
+        <translation>音声: 接続中…</translation>
+    </message>
+    <message>
+        <source>Voice failed: %1</source>
+        <translation>音声の接続に失敗しました: %1</translation>
+    </message>
+    <message>
+        <source>Voice: connected</source>
+        <translation>音声: 接続済み</translation>
+    </message>
+    <message>
+        <source>Un&amp;mute (Ctrl+M)</source>
+        <translation>ミュート解除(Ctrl+M)(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Mute (Ctrl+M)</source>
+        <translation>ミュート(Ctrl+M)(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Muted</source>
+        <translation>ミュート中</translation>
+    </message>
+    <message>
+        <source>Not muted</source>
+        <translation>ミュートしていません</translation>
+    </message>
+    <message>
+        <source>Quality: %1</source>
+        <translation>品質: %1</translation>
+    </message>
+    <message>
+        <source>Silent</source>
+        <translation>無音</translation>
+    </message>
+    <message>
+        <source>%1 dB</source>
+        <translation>%1 dB</translation>
+    </message>
+</context>
+<context>
     <name>YoriaiApp</name>
     <message>
         <source>Your saved session ended: sign in again.</source>
@@ -873,6 +1048,25 @@
     <message>
         <source>Signed out</source>
         <translation>サインアウトしました</translation>
+    </message>
+</context>
+<context>
+    <name>widget</name>
+    <message>
+        <source>good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <source>fair</source>
+        <translation>普通</translation>
+    </message>
+    <message>
+        <source>poor</source>
+        <translation>不安定</translation>
+    </message>
+    <message>
+        <source>measuring</source>
+        <translation>測定中</translation>
     </message>
 </context>
 </TS>

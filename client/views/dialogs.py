@@ -206,11 +206,15 @@ class SettingsDialog(QDialog):
         self.scale.setDecimals(1)
         self.scale.setSuffix(" %")
         self.scale.setValue(settings.text_scale * 100)
+        self.microphone = self._device_box("input", settings.input_device)
+        self.speaker = self._device_box("output", settings.output_device)
         form = QFormLayout()
         for text, field in (
             (self.tr("&Language:"), self.language),
             (self.tr("&Announce:"), self.level),
             (self.tr("&Text size:"), self.scale),
+            (self.tr("&Microphone:"), self.microphone),
+            (self.tr("&Speaker:"), self.speaker),
         ):
             label = QLabel(text)
             label.setBuddy(field)
@@ -231,6 +235,26 @@ class SettingsDialog(QDialog):
         self.accepted.connect(lambda: self.chosen.emit(self.result_settings()))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
+    def _device_box(self, kind: str, current: str) -> QComboBox:
+        """The system default first, then each device present (named in the settings by
+        name: indexes change when devices come and go)."""
+        from client.desk_audio import device_names  # PortAudio loads only here
+
+        box = QComboBox()
+        box.addItem(self.tr("System default"), "")
+        names = device_names(kind)
+        for name in names:
+            box.addItem(name, name)
+        if current and current not in names:
+            box.addItem(current, current)  # chosen before, absent now: keep it
+        if not names:
+            box.setToolTip(
+                self.tr("No microphone found") if kind == "input" else self.tr("No speaker found")
+            )
+            box.setAccessibleDescription(box.toolTip())
+        box.setCurrentIndex(max(0, box.findData(current)))
+        return box
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # After Qt's own choice on activation (the default button), start at the top.
@@ -247,4 +271,6 @@ class SettingsDialog(QDialog):
             keypad_mode=self.keypad.isChecked(),
             theme=Theme.HIGH_CONTRAST if self.contrast.isChecked() else Theme.SYSTEM,
             text_scale=round(self.scale.value() / 100, 3),
+            input_device=str(self.microphone.currentData() or ""),
+            output_device=str(self.speaker.currentData() or ""),
         )

@@ -36,6 +36,7 @@ from client.views.chat_panel import ChatPanel
 from client.views.people_list import PeoplePanel
 from client.views.rooms_tree import RoomsModel, RoomsTree
 from client.views.status_panel import StatusChoice, StatusPanel
+from client.views.voice_panel import VoicePanel
 from rooms.protocol import (
     ChatMessage,
     KnockRequested,
@@ -54,7 +55,9 @@ from rooms.protocol import (
 )
 
 if TYPE_CHECKING:
+    from client.desk_audio import DeskAudio
     from client.views import dialogs
+    from client.voice import CueEvent, VoiceSession
 
 log = logging.getLogger("yoriai.window")
 
@@ -133,8 +136,12 @@ class MainWindow(QMainWindow):
         # ---- my status and chat
         self.status_panel = StatusPanel()
         self.chat = ChatPanel()
+        self.voice_panel = VoicePanel()
+        self.voice: VoiceSession | None = None
+        self.audio: DeskAudio | None = None
         right = QWidget()
         right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.voice_panel)
         right_layout.addWidget(self.status_panel)
         right_layout.addWidget(self.chat, 1)
 
@@ -154,6 +161,9 @@ class MainWindow(QMainWindow):
         self._tab_order()
         self.rooms.join_requested.connect(self.join)
         self.people.call_requested.connect(self.call)
+        self.voice_panel.mute_requested.connect(self.toggle_mute)
+        self.voice_panel.push_to_talk_changed.connect(self.set_push_to_talk)
+        self.voice_panel.test_sound_requested.connect(self.play_test_sound)
         self.status_panel.apply_requested.connect(self.set_status)
         self.chat.send_requested.connect(self.send_chat)
         announcer.announced.connect(self.last_notice.setText)
@@ -188,6 +198,10 @@ class MainWindow(QMainWindow):
         self.act_lock = act("Ctrl+Shift+L", self.toggle_lock, "office")
         self.act_call = act("Ctrl+T", self.call_selected, "office")
         self.act_where = act("Ctrl+R", self.read_current_room, "office")
+        self.act_mute = act("Ctrl+M", self.toggle_mute, "office")
+        self.act_push_to_talk = act("Ctrl+Shift+M", self.toggle_push_to_talk, "office")
+        self.act_push_to_talk.setCheckable(True)
+        self.act_test_sound = act("Ctrl+Shift+T", self.play_test_sound, "office")
         self.act_repeat = act("Ctrl+Shift+R", self.repeat_last, "office")
         self.act_sign_out = act("Ctrl+Shift+Q", self.shell.sign_out, "office")
         self.act_quit = act("Ctrl+Q", self.shell.quit, "office")
@@ -236,6 +250,9 @@ class MainWindow(QMainWindow):
             self.people.site,
             self.people.view,
             self.call_button,
+            self.voice_panel.mute,
+            self.voice_panel.push_to_talk,
+            self.voice_panel.test,
             self.status_panel.availability,
             self.status_panel.text,
             self.status_panel.location,
@@ -267,6 +284,12 @@ class MainWindow(QMainWindow):
                 self.tr("Read out your room and who is there"),
             ),
             self.act_repeat: (self.tr("&Repeat last announcement"), ""),
+            self.act_mute: (self.tr("&Mute or unmute"), self.tr("Mute or unmute your microphone")),
+            self.act_push_to_talk: (
+                self.tr("&Push to talk"),
+                self.tr("Send your microphone only while F9 is held"),
+            ),
+            self.act_test_sound: (self.tr("Play a &test sound"), ""),
             self.act_sign_out: (self.tr("Sign &out"), self.tr("Sign out and forget this computer")),
             self.act_quit: (self.tr("&Quit"), ""),
             self.act_go_rooms: (self.tr("Go to &rooms"), ""),
@@ -307,6 +330,7 @@ class MainWindow(QMainWindow):
         self.connection.setAccessibleName(self.tr("Connection"))
         self.last_notice.setAccessibleName(self.tr("Last announcement"))
         self.people.retranslate()
+        self.voice_panel.retranslate()
         self.status_panel.retranslate()
         self.chat.retranslate()
         self.act_contrast.setChecked(self.shell.settings.theme is Theme.HIGH_CONTRAST)
@@ -330,6 +354,7 @@ class MainWindow(QMainWindow):
             (self.tr("Join the selected room"), self.tr("Enter (in the rooms list)")),
             (self.tr("Call the selected person"), self.tr("Enter (in the people list)")),
             (self.tr("Answer yes / no in a knock or call"), self.tr("Enter / Escape")),
+            (self.tr("Talk (in push-to-talk mode)"), self.tr("hold F9")),
         ]
         rows += [(k.what, k.keys) for k in self.keypad_keys()]
         return rows
@@ -343,9 +368,7 @@ class MainWindow(QMainWindow):
             ),
             KeypadKey(self.tr("Keypad -"), self.tr("Keypad mode: decline a knock or call")),
             KeypadKey(self.tr("Keypad +"), self.tr("Keypad mode: read out the current room")),
-            KeypadKey(
-                self.tr("Keypad *"), self.tr("Keypad mode: mute or unmute (with audio rooms)")
-            ),
+            KeypadKey(self.tr("Keypad *"), self.tr("Keypad mode: mute or unmute the microphone")),
             KeypadKey(self.tr("Keypad /"), self.tr("Keypad mode: repeat the last announcement")),
         ]
 
@@ -679,9 +702,100 @@ class MainWindow(QMainWindow):
         (dialog.accept if yes else dialog.reject)()
         return True
 
+    # ------------------------------------------------------------ voice
+
+    def attach_voice(self, voice: VoiceSession, audio: DeskAudio | None = None) -> None:
+        """Show and drive the room's audio; `audio` plays earcons and the room."""
+        self.voice, self.audio = voice, audio
+        problem = ""
+        if audio is not None and audio.problem:
+            problem = self.tr("No audio device: %1").replace("%1", audio.problem)
+        self.voice_panel.attach(voice, problem)
+        voice.add_cue_listener(self._on_cue)
+        voice.add_speaking_listener(self._on_speaking)
+        voice.add_muted_listener(self._on_others_muted)
+        voice.set_push_to_talk(self.shell.settings.push_to_talk)
+        self.act_push_to_talk.setChecked(voice.push_to_talk)
+        self.voice_panel.sync()
+        if problem:
+            self.announcer.announce(problem, AnnounceLevel.ESSENTIAL)
+
+    def detach_voice(self) -> None:
+        self.voice_panel.detach()
+        self.voice = None
+        self.people.model.set_speaking(self.session.state, frozenset())
+        self.people.model.set_muted(self.session.state, frozenset())
+
+    def _on_speaking(self, speaking: frozenset[str]) -> None:
+        self.people.model.set_speaking(self.session.state, speaking)
+
+    def _on_others_muted(self, muted: frozenset[str]) -> None:
+        self.people.model.set_muted(self.session.state, muted)
+
+    def _on_cue(self, event: CueEvent) -> None:
+        from client.voice import Cue  # loaded with the voice, not at start-up
+
+        sounds = {
+            Cue.JOINED: "join",
+            Cue.ARRIVED: "join",
+            Cue.LEFT: "leave",
+            Cue.DEPARTED: "leave",
+            Cue.MUTED: "mute",
+            Cue.UNMUTED: "unmute",
+        }
+        if self.audio is not None and event.cue in sounds:
+            self.audio.play_earcon(sounds[event.cue])
+        if event.cue is Cue.MUTED:
+            self.announcer.announce(self.tr("Microphone muted"), AnnounceLevel.ESSENTIAL)
+        elif event.cue is Cue.UNMUTED:
+            self.announcer.announce(self.tr("Microphone on"), AnnounceLevel.ESSENTIAL)
+        elif event.cue is Cue.JOINED:
+            self.announcer.announce(self.tr("Voice connected"), AnnounceLevel.NORMAL)
+        elif event.cue is Cue.FAILED:
+            self.announcer.announce(
+                self.tr("Voice failed: %1").replace("%1", event.detail), AnnounceLevel.ESSENTIAL
+            )
+        self.voice_panel.sync()
+
     def toggle_mute(self) -> None:
-        # Rooms have no audio yet; the keypad key is reserved so muscle memory carries over.
-        self.announcer.announce(self.tr("Rooms have no audio yet"), AnnounceLevel.ESSENTIAL)
+        if self.voice is None:
+            self.announcer.announce(self.tr("No voice in this office"), AnnounceLevel.ESSENTIAL)
+            return
+        self.voice.toggle_mute()  # its cue announces the new state
+
+    def toggle_push_to_talk(self) -> None:
+        self.set_push_to_talk(not self.shell.settings.push_to_talk)
+
+    def set_push_to_talk(self, on: bool) -> None:
+        from dataclasses import replace
+
+        if on != self.shell.settings.push_to_talk:
+            self.shell.apply_settings(replace(self.shell.settings, push_to_talk=on))
+        if self.voice is not None:
+            self.voice.set_push_to_talk(on)
+        self.act_push_to_talk.setChecked(on)
+        self.voice_panel.sync()
+        self.announcer.announce(
+            self.tr("Push to talk on: hold F9 to talk") if on else self.tr("Push to talk off"),
+            AnnounceLevel.ESSENTIAL,
+        )
+
+    def talk_pressed(self) -> None:
+        if self.voice is not None and self.voice.push_to_talk:
+            self.voice.talk_pressed()
+
+    def talk_released(self) -> None:
+        if self.voice is not None:
+            self.voice.talk_released()
+
+    def play_test_sound(self) -> None:
+        if self.audio is None or not self.audio.play_test_sound():
+            self.announcer.announce(
+                self.tr("No speaker or headphones to play the test sound"),
+                AnnounceLevel.ESSENTIAL,
+            )
+            return
+        self.announcer.announce(self.tr("Playing a test sound"), AnnounceLevel.ESSENTIAL)
 
     # ------------------------------------------------------------ looks
 
@@ -736,6 +850,7 @@ class MainWindow(QMainWindow):
         return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.detach_voice()
         self.session.remove_listener(self._on_message)
         self.session.remove_listener(self._on_status)
         for dialog in list(self.answers.values()):

@@ -24,6 +24,7 @@ from rooms.state import OfficeState
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TEAM_ROLE = Qt.ItemDataRole.UserRole + 2
 SITE_ROLE = Qt.ItemDataRole.UserRole + 3
+SPEAKING_ROLE = Qt.ItemDataRole.UserRole + 4
 NAME, AVAILABILITY, STATUS, LOCATION, ROOM = range(5)
 ALL = ""
 
@@ -32,6 +33,8 @@ class PeopleModel(QStandardItemModel):
     def __init__(self) -> None:
         super().__init__(0, 5)
         self._rows: dict[str, list[QStandardItem]] = {}
+        self.speaking: frozenset[str] = frozenset()
+        self.muted: frozenset[str] = frozenset()
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -66,8 +69,15 @@ class PeopleModel(QStandardItemModel):
         presence = state.presence_of(pid)
         room = state.rooms.get(presence.room_id) if presence.room_id else None
         site = presence.location.site_id if presence.location else None
+        speaking = pid in self.speaking
+        name = person.display_name
+        # In the name itself, so a screen reader reads it with the row.
+        if pid in self.muted:
+            name = self.tr("%1 (muted)").replace("%1", name)
+        elif speaking:
+            name = self.tr("%1 (speaking)").replace("%1", name)
         texts = [
-            person.display_name,
+            name,
             labels.presence(presence),
             presence.status_text,
             labels.location(presence.location, state.sites) if presence.location else "",
@@ -81,6 +91,8 @@ class PeopleModel(QStandardItemModel):
             items[0].setData(pid, ID_ROLE)
             self._rows[pid] = items
             self.appendRow(items)
+        if bool(items[0].data(SPEAKING_ROLE)) != speaking:
+            items[0].setData(speaking, SPEAKING_ROLE)
         if items[0].data(TEAM_ROLE) != person.team:
             items[0].setData(person.team, TEAM_ROLE)
         if items[0].data(SITE_ROLE) != (site or ALL):
@@ -88,6 +100,23 @@ class PeopleModel(QStandardItemModel):
         for item, text in zip(items, texts, strict=True):
             if item.text() != text:
                 item.setText(text)
+
+    def set_speaking(self, state: OfficeState, speaking: frozenset[str]) -> None:
+        changed = self.speaking ^ speaking
+        self.speaking = speaking
+        for pid in changed:
+            self.sync_person(state, pid)
+
+    def set_muted(self, state: OfficeState, muted: frozenset[str]) -> None:
+        changed = self.muted ^ muted
+        self.muted = muted
+        for pid in changed:
+            self.sync_person(state, pid)
+
+    def is_speaking(self, person_id: str) -> bool:
+        """What the list shows (and a screen reader reads) for this person."""
+        items = self._rows.get(person_id)
+        return bool(items and items[0].data(SPEAKING_ROLE))
 
 
 class PeopleFilter(QSortFilterProxyModel):

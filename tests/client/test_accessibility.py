@@ -120,7 +120,7 @@ def test_keypad_mode_drives_the_office(qloop: asyncio.AbstractEventLoop, tmp_pat
             await until(lambda: state.room_of("haruto") == "room-2", what="keypad admit")
 
             QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Asterisk, KEYPAD)
-            assert app.announcer.history[-1] == "Rooms have no audio yet"
+            assert app.announcer.history[-1] == "No voice in this office"  # voice is off here
             QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Period, KEYPAD)
             await until(lambda: state.room_of("yui") is None, what="keypad leave")
             QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_0, KEYPAD)  # room 10

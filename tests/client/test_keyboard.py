@@ -110,7 +110,7 @@ def test_the_main_flow_by_keyboard_alone(qloop: asyncio.AbstractEventLoop, tmp_p
             # Tab walks the window in a sensible order, from the rooms to the chat.
             press(Qt.Key.Key_1, CTRL)
             order = [focused()]
-            for _ in range(15):
+            for _ in range(18):
                 press(Qt.Key.Key_Tab)
                 order.append(focused())
             assert order == [
@@ -123,6 +123,9 @@ def test_the_main_flow_by_keyboard_alone(qloop: asyncio.AbstractEventLoop, tmp_p
                 w.people.site,
                 w.people.view,
                 w.call_button,
+                w.voice_panel.mute,
+                w.voice_panel.push_to_talk,
+                w.voice_panel.test,
                 w.status_panel.availability,
                 w.status_panel.text,
                 w.status_panel.location,

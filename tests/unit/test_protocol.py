@@ -75,6 +75,7 @@ REQUESTS: list[msgspec.Struct] = [
     p.VoiceOffer(id=23, room_id="lobby", sdp="v=0\r\n"),
     p.VoiceIce(id=24, room_id="lobby", candidate="candidate:1 1 udp 1 127.0.0.1 5000 typ host"),
     p.VoiceStop(id=25),
+    p.VoiceMute(id=126, muted=True),
     p.CreateInvite(id=26, room_id="lobby", ttl_s=600.0),
     p.GuestJoin(id=27, v=1, invite="a.b", name="Mika"),
     p.SetLanguage(id=28, language="pt-BR"),
@@ -144,6 +145,7 @@ SERVER_MESSAGES: list[msgspec.Struct] = [
     p.VoiceAnswer(id=16, room_id="lobby", sdp="v=0\r\n"),
     p.InviteCreated(id=17, room_id="lobby", url="http://127.0.0.1/guest/a.b", expires_at=9.0),
     p.VoiceSpeaking(room_id="lobby", speaking=["ken"]),
+    p.VoiceMuted(room_id="lobby", person_id="ken", muted=True),
     p.VoiceClosed(room_id="lobby", reason="you left the room"),
     p.GuestRoom(
         room_id="lobby", room_name="Lobby", people=[p.RosterEntry(id="g1", name="Mika", guest=True)]
