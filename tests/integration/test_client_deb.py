@@ -18,6 +18,9 @@ from client.policy import load_policy, parse_policy
 
 from .support import ROOT, sh
 
+# Building a package (a whole Python environment, compressed) is slow on 2 busy cores.
+pytestmark = pytest.mark.timeout(900)
+
 
 @pytest.fixture(scope="module")
 def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:

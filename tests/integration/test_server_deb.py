@@ -21,6 +21,9 @@ from server.demo import DEMO_PASSWORD
 
 from .support import ROOT, free_port, sh, wait_healthy
 
+# Building a package (a whole Python environment, compressed) is slow on 2 busy cores.
+pytestmark = pytest.mark.timeout(900)
+
 
 @pytest.fixture(scope="module")
 def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
