@@ -1,0 +1,187 @@
+"""The captions pane: what is said in my room, as large high-contrast text.
+
+A dock widget, so it can be resized, moved and floated into its own window. Finals go
+to the screen reader through the announcer (partials would drown it); the live line is
+shown but not announced. Anyone in the room can turn captions on for the room, and
+save a transcript where the room allows it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from accessibility.captions import Caption, Change, ChangeKind
+from client.captions import RoomCaptions, TranscriptNotAllowed
+from client.session import Session, SessionError
+
+log = logging.getLogger("yoriai.captions")
+
+FONT_SCALE = 1.6  # captions are read at a glance: larger than the rest of the UI
+# Yellow on black: the usual caption colours, well above WCAG AAA contrast (19:1).
+STYLE = "QListWidget, QLabel#captionLive { background: #000000; color: #ffff00; }"
+
+
+def _default_transcripts() -> Path:
+    return Path(platformdirs.user_documents_dir()) / "Yoriai transcripts"
+
+
+class CaptionsPane(QWidget):
+    def __init__(
+        self,
+        session: Session,
+        announce: Callable[[str], object],
+        report: Callable[[SessionError], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.captions = RoomCaptions(session)
+        self.transcript_dir = _default_transcripts()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self._report = report
+        self._announce = announce
+        self.log = QListWidget()
+        self.log.setWordWrap(True)
+        self.live = QLabel()
+        self.live.setObjectName("captionLive")
+        self.live.setWordWrap(True)
+        self.live.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.turn_on = QPushButton()
+        self.save = QPushButton()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.turn_on)
+        buttons.addWidget(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.log, 1)
+        layout.addWidget(self.live)
+        layout.addLayout(buttons)
+        self.setStyleSheet(STYLE)
+        self.scale_font(1.0)
+        self.turn_on.clicked.connect(self.turn_on_for_room)
+        self.save.clicked.connect(self.save_transcript)
+        self.captions.on_change(self._on_change)
+        self.captions.on_announce(self._say)
+        session.add_listener(lambda _m: self.sync())
+        self.retranslate()
+
+    def _say(self, text: str) -> None:
+        self._announce(text)
+
+    def scale_font(self, factor: float = 1.0) -> None:
+        font = QFont(self.font())
+        size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
+        font.setPointSizeF(size * FONT_SCALE * factor)
+        for w in (self.log, self.live):
+            w.setFont(font)
+
+    def retranslate(self) -> None:
+        self.log.setAccessibleName(self.tr("Captions"))
+        self.log.setAccessibleDescription(
+            self.tr("What is said in your room, with who said it. Newest last.")
+        )
+        self.live.setAccessibleName(self.tr("Caption being spoken"))
+        self.turn_on.setText(self.tr("Turn captions on for the room"))
+        self.turn_on.setAccessibleName(self.tr("Turn captions on for the room"))
+        self.save.setText(self.tr("Save transcript"))
+        self.save.setAccessibleName(self.tr("Save transcript"))
+        self.save.setAccessibleDescription(
+            self.tr("Save the captions as text and WebVTT, where the room allows it")
+        )
+        self.sync()
+
+    def sync(self) -> None:
+        room_id = self.session.my_room
+        room = self.session.state.rooms.get(room_id) if room_id else None
+        live = bool(room is not None and room.captions.live)
+        self.turn_on.setEnabled(room is not None and not live)
+        self.save.setEnabled(self.captions.saving_allowed())
+
+    def lines(self) -> list[str]:
+        return [self.log.item(i).text() for i in range(self.log.count())]
+
+    def _line(self, caption: Caption) -> str:
+        return f"{self.captions.board.name_of(caption.speaker_id)}: {caption.text.strip()}"
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind is ChangeKind.FINAL:
+            self.log.addItem(self._line(change.caption))
+            self.log.scrollToBottom()
+        live = self.captions.board.live()
+        self.live.setText("\n".join(self._line(c) for c in live))
+
+    # ------------------------------------------------------------ actions
+
+    def _run(self, coro: Coroutine[Any, Any, None]) -> None:
+        async def guarded() -> None:
+            try:
+                await coro
+            except SessionError as exc:
+                self._report(exc)
+
+        task = asyncio.get_running_loop().create_task(guarded())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def turn_on_for_room(self) -> None:
+        room_id = self.session.my_room
+        if room_id is None:
+            self._announce(self.tr("Join a room to turn its captions on"))
+            return
+        self._run(self.session.set_room_captions(room_id, True))
+
+    def save_transcript(self) -> Path | None:
+        try:
+            txt, _vtt = self.captions.save_transcript(self.transcript_dir)
+        except TranscriptNotAllowed:
+            self._announce(self.tr("This room does not allow saving transcripts"))
+            return None
+        except OSError as exc:
+            self._announce(self.tr("Could not save the transcript: %1").replace("%1", str(exc)))
+            return None
+        self._announce(self.tr("Transcript saved to %1").replace("%1", str(txt)))
+        return txt
+
+
+class CaptionsDock(QDockWidget):
+    """The pane in a dock: resizable, movable, and detachable into its own window."""
+
+    def __init__(self, pane: CaptionsPane, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("captionsDock")
+        self.pane = pane
+        self.setWidget(pane)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Captions"))
+        self.setAccessibleName(self.tr("Captions"))
+        self.pane.retranslate()
+
+    def toggle_floating(self) -> None:
+        self.show()
+        self.setFloating(not self.isFloating())
+        # The keyboard follows the captions: into their window, or back to the main one.
+        self.window().activateWindow()
+        self.pane.log.setFocus()

@@ -1,0 +1,85 @@
+"""The captions pane against a real server: a colleague's captions appear with their
+name in large high-contrast text, finals (not partials) reach the screen reader, the
+keyboard turns captions on for the room, floats the pane, and saves a transcript."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from client.session import Session
+from server.cli import main as cli_main
+from server.demo import DEMO_PASSWORD
+
+from .conftest import running_server, signed_in_app, until, url_of, window
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+AIKO = "佐藤 愛子 (Aiko Sato)"
+
+
+def test_captions_pane_shows_announces_floats_and_saves(
+    qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_server(tmp_path) as server:
+            state = server.office.state
+            url = url_of(server)
+            app = await signed_in_app(url)
+            w = window(app)
+            pane = w.captions
+            pane.transcript_dir = tmp_path / "minutes"
+            w.join("room-1")
+            await until(lambda: state.room_of("yui") == "room-1", what="yui in room-1")
+            aiko = Session(url, username="aiko", password=DEMO_PASSWORD)
+            await aiko.connect()
+            await aiko.join("room-1")
+
+            # Captions are off until someone turns them on: from the keyboard.
+            assert not state.rooms["room-1"].captions.live
+            await until(lambda: pane.turn_on.isEnabled(), what="turn-on enabled")
+            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_C, CTRL_SHIFT)
+            await until(lambda: state.rooms["room-1"].captions.live, what="captions live")
+            await until(lambda: not pane.turn_on.isEnabled())
+
+            now = time.time()
+            caption = {"utterance": "u1", "language": "en", "start": now, "end": now + 1}
+            await aiko.send_caption(final=False, text="good mor", **caption)  # type: ignore[arg-type]
+            await until(lambda: "good mor" in pane.live.text(), what="the partial")
+            assert not any("good mor" in t for t in app.announcer.history)  # not announced
+            await aiko.send_caption(final=True, text="good morning", **caption)  # type: ignore[arg-type]
+            await until(lambda: pane.lines() == [f"{AIKO}: good morning"], what="the final")
+            assert f"{AIKO}: good morning" in app.announcer.history
+            assert pane.live.text() == ""
+            # Large (bigger than the rest of the window) and yellow on black.
+            assert pane.log.font().pointSizeF() > w.rooms.font().pointSizeF() * 1.4
+            assert "#ffff00" in pane.styleSheet() and "#000000" in pane.styleSheet()
+
+            # Detach into its own window and back, from the keyboard.
+            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_D, CTRL_SHIFT)
+            assert w.captions_dock.isFloating() and w.captions_dock.isVisible()
+            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_D, CTRL_SHIFT)
+            assert not w.captions_dock.isFloating()
+            await until(lambda: QApplication.focusWidget() is pane.log, what="focus back")
+
+            # No transcript until the room allows it; then Ctrl+Shift+S saves one.
+            assert not pane.save.isEnabled()
+            assert pane.save_transcript() is None
+            assert app.announcer.history[-1] == "This room does not allow saving transcripts"
+            argv = ["--db", str(server.config.db_path), "room", "captions", "room-1"]
+            assert await asyncio.to_thread(cli_main, [*argv, "--saving", "on"]) == 0
+            await until(lambda: state.rooms["room-1"].captions.saving, what="saving allowed")
+            await until(lambda: pane.save.isEnabled(), what="save enabled")
+            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_S, CTRL_SHIFT)
+            saved = list(pane.transcript_dir.glob("*.txt"))
+            assert len(saved) == 1
+            assert f"{AIKO}: good morning" in saved[0].read_text("utf-8")
+            assert app.announcer.history[-1].startswith("Transcript saved to ")
+            await aiko.close()
+            await app.close()
+
+    qloop.run_until_complete(scenario())
