@@ -237,4 +237,7 @@ JA: dict[str, str] = {
     "Turn captions o&n for the room": "部屋の字幕をオンにする(&N)",
     "&Save transcript": "議事録を保存(&S)",
     "Save the room's captions as text and WebVTT, where the room allows it": "部屋が許可している場合、部屋の字幕をテキストと WebVTT で保存します",
+    "Show original": "原文を表示",
+    "Show what was said instead of the translation": "翻訳ではなく発言どおりに表示します",
+    "Show &original captions": "字幕の原文を表示(&O)",
 }

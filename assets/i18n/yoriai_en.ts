@@ -34,6 +34,14 @@
         <translation>Save the captions as text and WebVTT, where the room allows it</translation>
     </message>
     <message>
+        <source>Show original</source>
+        <translation>Show original</translation>
+    </message>
+    <message>
+        <source>Show what was said instead of the translation</source>
+        <translation>Show what was said instead of the translation</translation>
+    </message>
+    <message>
         <source>Join a room to turn its captions on</source>
         <translation>Join a room to turn its captions on</translation>
     </message>
@@ -372,6 +380,14 @@
     <message>
         <source>Turn captions o&amp;n for the room</source>
         <translation>Turn captions o&amp;n for the room</translation>
+    </message>
+    <message>
+        <source>Show &amp;original captions</source>
+        <translation>Show &amp;original captions</translation>
+    </message>
+    <message>
+        <source>Show what was said instead of the translation</source>
+        <translation>Show what was said instead of the translation</translation>
     </message>
     <message>
         <source>&amp;Save transcript</source>

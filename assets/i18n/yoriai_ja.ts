@@ -34,6 +34,14 @@
         <translation>部屋が許可している場合、字幕をテキストと WebVTT で保存します</translation>
     </message>
     <message>
+        <source>Show original</source>
+        <translation>原文を表示</translation>
+    </message>
+    <message>
+        <source>Show what was said instead of the translation</source>
+        <translation>翻訳ではなく発言どおりに表示します</translation>
+    </message>
+    <message>
         <source>Join a room to turn its captions on</source>
         <translation>字幕をオンにするには部屋に入ってください</translation>
     </message>
@@ -372,6 +380,14 @@
     <message>
         <source>Turn captions o&amp;n for the room</source>
         <translation>部屋の字幕をオンにする(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Show &amp;original captions</source>
+        <translation>字幕の原文を表示(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Show what was said instead of the translation</source>
+        <translation>翻訳ではなく発言どおりに表示します</translation>
     </message>
     <message>
         <source>&amp;Save transcript</source>

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from accessibility.captions import Caption, Change, ChangeKind
 from client.captions import RoomCaptions, TranscriptNotAllowed
 from client.session import Session, SessionError
+from client.translate_captions import CaptionTranslations
 
 log = logging.getLogger("yoriai.captions")
 
@@ -65,9 +67,17 @@ class CaptionsPane(QWidget):
         self.live.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.turn_on = QPushButton()
         self.save = QPushButton()
+        self.original = QPushButton()
+        self.original.setCheckable(True)
+        self.original.setEnabled(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.turn_on)
         buttons.addWidget(self.save)
+        buttons.addWidget(self.original)
+        # Translated finals into my language (issue 6); None shows what was said.
+        self.translations: CaptionTranslations | None = None
+        self._room_id = self.captions.room_id
+        self._rows: list[tuple[str, str, str, str]] = []  # speaker, original, shown, label
         layout = QVBoxLayout(self)
         layout.addWidget(self.log, 1)
         layout.addWidget(self.live)
@@ -76,13 +86,19 @@ class CaptionsPane(QWidget):
         self.scale_font(1.0)
         self.turn_on.clicked.connect(self.turn_on_for_room)
         self.save.clicked.connect(self.save_transcript)
+        self.original.toggled.connect(lambda _on: self._render_all())
         self.captions.on_change(self._on_change)
         self.captions.on_announce(self._say)
         session.add_listener(lambda _m: self.sync())
         self.retranslate()
 
     def _say(self, text: str) -> None:
-        self._announce(text)
+        if self.translations is None:  # else announced once translated
+            self._announce(text)
+
+    def set_translations(self, translations: CaptionTranslations | None) -> None:
+        self.translations = translations
+        self.original.setEnabled(translations is not None)
 
     def scale_font(self, factor: float = 1.0) -> None:
         font = QFont(self.font())
@@ -104,9 +120,19 @@ class CaptionsPane(QWidget):
         self.save.setAccessibleDescription(
             self.tr("Save the captions as text and WebVTT, where the room allows it")
         )
+        self.original.setText(self.tr("Show original"))
+        self.original.setAccessibleName(self.tr("Show original"))
+        self.original.setAccessibleDescription(
+            self.tr("Show what was said instead of the translation")
+        )
         self.sync()
 
     def sync(self) -> None:
+        if self.captions.room_id != self._room_id:  # moved: the board started afresh
+            self._room_id = self.captions.room_id
+            self._rows.clear()
+            self.log.clear()
+            self.live.clear()
         room_id = self.session.my_room
         room = self.session.state.rooms.get(room_id) if room_id else None
         live = bool(room is not None and room.captions.live)
@@ -119,10 +145,31 @@ class CaptionsPane(QWidget):
     def _line(self, caption: Caption) -> str:
         return f"{self.captions.board.name_of(caption.speaker_id)}: {caption.text.strip()}"
 
+    def _render(self, row: int) -> None:
+        speaker, original, shown, label = self._rows[row]
+        text = original if self.original.isChecked() else shown
+        line = f"{speaker}: {text}"
+        if label and not self.original.isChecked():
+            line += f"\n({label})"
+        item = self.log.item(row)
+        item.setText(line)
+        item.setToolTip(original)
+
+    def _render_all(self) -> None:
+        for row in range(len(self._rows)):
+            self._render(row)
+
     def _on_change(self, change: Change) -> None:
         if change.kind is ChangeKind.FINAL:
-            self.log.addItem(self._line(change.caption))
+            c = change.caption
+            speaker = self.captions.board.name_of(c.speaker_id)
+            text = c.text.strip()
+            self._rows.append((speaker, text, text, ""))
+            self.log.addItem(QListWidgetItem())
+            self._render(len(self._rows) - 1)
             self.log.scrollToBottom()
+            if self.translations is not None:
+                self._run(self._translate(len(self._rows) - 1, c.speaker_id))
         live = self.captions.board.live()
         self.live.setText("\n".join(self._line(c) for c in live))
 
@@ -138,6 +185,19 @@ class CaptionsPane(QWidget):
         task = asyncio.get_running_loop().create_task(guarded())
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    async def _translate(self, row: int, speaker_id: str) -> None:
+        assert self.translations is not None
+        speaker, original, _shown, _label = self._rows[row]
+        if speaker_id == self.session.person_id:
+            self._announce(f"{speaker}: {original}")
+            return
+        shown = await self.translations.caption(speaker_id, original)
+        ui = "ja" if self.tr("Captions") == "字幕" else "en"
+        if row < len(self._rows) and self._rows[row][1] == original:
+            self._rows[row] = (speaker, original, shown.text, shown.label(ui))
+            self._render(row)
+        self._announce(f"{speaker}: {shown.text}")
 
     def turn_on_for_room(self) -> None:
         room_id = self.session.my_room

@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
         self.act_captions_float = act("Ctrl+Shift+D", self.captions_dock.toggle_floating, "view")
         self.act_captions_on = act("Ctrl+Shift+C", self.captions.turn_on_for_room, "office")
         self.act_transcript = act("Ctrl+Shift+S", self.captions.save_transcript, "office")
+        self.act_original = act("Ctrl+Shift+O", self.captions.original.toggle, "view")
         self.act_shortcuts = act("F1", self.show_shortcuts, "help")
         self.office_menu = self.menuBar().addMenu("")
         self.view_menu = self.menuBar().addMenu("")
@@ -303,6 +304,10 @@ class MainWindow(QMainWindow):
                 self.tr("Show the captions in their own window, or back in this one"),
             ),
             self.act_captions_on: (self.tr("Turn captions o&n for the room"), ""),
+            self.act_original: (
+                self.tr("Show &original captions"),
+                self.tr("Show what was said instead of the translation"),
+            ),
             self.act_transcript: (
                 self.tr("&Save transcript"),
                 self.tr("Save the room's captions as text and WebVTT, where the room allows it"),

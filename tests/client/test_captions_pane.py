@@ -12,7 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from accessibility.translation import TranslationPolicy, build_chain, default_registry
 from client.session import Session
+from client.translate_captions import CaptionTranslations
 from server.cli import main as cli_main
 from server.demo import DEMO_PASSWORD
 
@@ -81,5 +83,49 @@ def test_captions_pane_shows_announces_floats_and_saves(
             assert app.announcer.history[-1].startswith("Transcript saved to ")
             await aiko.close()
             await app.close()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_captions_are_shown_translated_with_the_engine_and_the_original_on_request(
+    qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_server(tmp_path) as server:
+            state = server.office.state
+            url = url_of(server)
+            app = await signed_in_app(url)
+            w = window(app)
+            pane = w.captions
+            chain = build_chain(TranslationPolicy(offline_only=True), default_registry())
+            translations = CaptionTranslations(w.session, chain)
+            await translations.set_my_language("es")  # Yui prefers Spanish
+            pane.set_translations(translations)
+            w.join("room-1")
+            await until(lambda: state.room_of("yui") == "room-1", what="yui in room-1")
+            emma = Session(url, username="emma", password=DEMO_PASSWORD)  # English
+            await emma.connect()
+            await emma.join("room-1")
+            await emma.set_room_captions("room-1", True)
+            await until(lambda: w.session.state.rooms["room-1"].captions.live)
+
+            now = time.time()
+            caption = {"utterance": "u1", "language": "en", "start": now, "end": now + 1}
+            await emma.send_caption(final=True, text="I need a new computer.", **caption)  # type: ignore[arg-type]
+            await until(lambda: "Necesito" in "".join(pane.lines()), what="the translation")
+            name = w.session.state.people["emma"].display_name
+            line = pane.lines()[0]
+            assert line.startswith(f"{name}: Necesito un ordenador nuevo.")
+            assert "(Translated by apertium" in line  # the engine is shown
+            await until(lambda: f"{name}: Necesito un ordenador nuevo." in app.announcer.history)
+            assert f"{name}: I need a new computer." not in app.announcer.history
+            # Ctrl+Shift+O: what Emma said; and back.
+            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_O, CTRL_SHIFT)
+            assert pane.lines() == [f"{name}: I need a new computer."]
+            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_O, CTRL_SHIFT)
+            assert pane.lines()[0].startswith(f"{name}: Necesito")
+            await emma.close()
+            await app.close()
+            await chain.aclose()
 
     qloop.run_until_complete(scenario())
