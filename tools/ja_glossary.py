@@ -240,4 +240,13 @@ JA: dict[str, str] = {
     "Show original": "原文を表示",
     "Show what was said instead of the translation": "翻訳ではなく発言どおりに表示します",
     "Show &original captions": "字幕の原文を表示(&O)",
+    "Sa&y:": "発話(&Y):",
+    "Type to speak": "入力して発話",
+    "What you type is spoken into the room and posted as text. Press Enter.": "入力した文が部屋に読み上げられ、文字でも投稿されます。Enter で送ります。",
+    "Speak": "話す",
+    "Saved and recent phrases": "保存した定型文と最近の発言",
+    "Save phrase": "定型文として保存",
+    "Phrase saved": "定型文を保存しました",
+    "Go to t&ype to speak": "入力して発話へ移動(&Y)",
+    "P&hrases:": "定型文(&H):",
 }

@@ -10,6 +10,10 @@
 <context>
     <name>CaptionsPane</name>
     <message>
+        <source>Phrase saved</source>
+        <translation>Phrase saved</translation>
+    </message>
+    <message>
         <source>Captions</source>
         <translation>Captions</translation>
     </message>
@@ -32,6 +36,34 @@
     <message>
         <source>Save the captions as text and WebVTT, where the room allows it</source>
         <translation>Save the captions as text and WebVTT, where the room allows it</translation>
+    </message>
+    <message>
+        <source>Sa&amp;y:</source>
+        <translation>Sa&amp;y:</translation>
+    </message>
+    <message>
+        <source>Type to speak</source>
+        <translation>Type to speak</translation>
+    </message>
+    <message>
+        <source>What you type is spoken into the room and posted as text. Press Enter.</source>
+        <translation>What you type is spoken into the room and posted as text. Press Enter.</translation>
+    </message>
+    <message>
+        <source>Speak</source>
+        <translation>Speak</translation>
+    </message>
+    <message>
+        <source>P&amp;hrases:</source>
+        <translation>P&amp;hrases:</translation>
+    </message>
+    <message>
+        <source>Saved and recent phrases</source>
+        <translation>Saved and recent phrases</translation>
+    </message>
+    <message>
+        <source>Save phrase</source>
+        <translation>Save phrase</translation>
     </message>
     <message>
         <source>Show original</source>
@@ -368,6 +400,10 @@
     <message>
         <source>Go to capt&amp;ions</source>
         <translation>Go to capt&amp;ions</translation>
+    </message>
+    <message>
+        <source>Go to t&amp;ype to speak</source>
+        <translation>Go to t&amp;ype to speak</translation>
     </message>
     <message>
         <source>&amp;Detach or dock captions</source>

@@ -10,6 +10,10 @@
 <context>
     <name>CaptionsPane</name>
     <message>
+        <source>Phrase saved</source>
+        <translation>定型文を保存しました</translation>
+    </message>
+    <message>
         <source>Captions</source>
         <translation>字幕</translation>
     </message>
@@ -32,6 +36,34 @@
     <message>
         <source>Save the captions as text and WebVTT, where the room allows it</source>
         <translation>部屋が許可している場合、字幕をテキストと WebVTT で保存します</translation>
+    </message>
+    <message>
+        <source>Sa&amp;y:</source>
+        <translation>発話(&amp;Y):</translation>
+    </message>
+    <message>
+        <source>Type to speak</source>
+        <translation>入力して発話</translation>
+    </message>
+    <message>
+        <source>What you type is spoken into the room and posted as text. Press Enter.</source>
+        <translation>入力した文が部屋に読み上げられ、文字でも投稿されます。Enter で送ります。</translation>
+    </message>
+    <message>
+        <source>Speak</source>
+        <translation>話す</translation>
+    </message>
+    <message>
+        <source>P&amp;hrases:</source>
+        <translation>定型文(&amp;H):</translation>
+    </message>
+    <message>
+        <source>Saved and recent phrases</source>
+        <translation>保存した定型文と最近の発言</translation>
+    </message>
+    <message>
+        <source>Save phrase</source>
+        <translation>定型文として保存</translation>
     </message>
     <message>
         <source>Show original</source>
@@ -368,6 +400,10 @@
     <message>
         <source>Go to capt&amp;ions</source>
         <translation>字幕へ移動(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Go to t&amp;ype to speak</source>
+        <translation>入力して発話へ移動(&amp;Y)</translation>
     </message>
     <message>
         <source>&amp;Detach or dock captions</source>

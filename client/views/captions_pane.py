@@ -18,9 +18,11 @@ import platformdirs
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -29,8 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.captions import Caption, Change, ChangeKind
+from accessibility.registry import EngineUnavailable
 from client.captions import RoomCaptions, TranscriptNotAllowed
 from client.session import Session, SessionError
+from client.speech import TypeToSpeak
 from client.translate_captions import CaptionTranslations
 
 log = logging.getLogger("yoriai.captions")
@@ -78,15 +82,38 @@ class CaptionsPane(QWidget):
         self.translations: CaptionTranslations | None = None
         self._room_id = self.captions.room_id
         self._rows: list[tuple[str, str, str, str]] = []  # speaker, original, shown, label
+        # Type-to-speak: what is typed is spoken into the room (and posted as text).
+        self.say_label = QLabel()
+        self.say_input = QLineEdit()
+        self.say_label.setBuddy(self.say_input)
+        self.say_button = QPushButton()
+        self.phrases = QComboBox()  # saved phrases first, then recent history
+        self.phrases_label = QLabel()
+        self.phrases_label.setBuddy(self.phrases)
+        self.save_phrase = QPushButton()
+        say_row = QHBoxLayout()
+        say_row.addWidget(self.say_label)
+        say_row.addWidget(self.say_input, 1)
+        say_row.addWidget(self.say_button)
+        say_row.addWidget(self.phrases_label)
+        say_row.addWidget(self.phrases)
+        say_row.addWidget(self.save_phrase)
+        self.speaker: TypeToSpeak | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self.log, 1)
         layout.addWidget(self.live)
         layout.addLayout(buttons)
+        layout.addLayout(say_row)
         self.setStyleSheet(STYLE)
         self.scale_font(1.0)
         self.turn_on.clicked.connect(self.turn_on_for_room)
         self.save.clicked.connect(self.save_transcript)
         self.original.toggled.connect(lambda _on: self._render_all())
+        self.say_input.returnPressed.connect(self.speak)
+        self.say_button.clicked.connect(self.speak)
+        self.save_phrase.clicked.connect(self.keep_phrase)
+        self.phrases.activated.connect(self._phrase_chosen)
+        self.set_speaker(None)
         self.captions.on_change(self._on_change)
         self.captions.on_announce(self._say)
         session.add_listener(lambda _m: self.sync())
@@ -95,6 +122,48 @@ class CaptionsPane(QWidget):
     def _say(self, text: str) -> None:
         if self.translations is None:  # else announced once translated
             self._announce(text)
+
+    def set_speaker(self, speaker: TypeToSpeak | None) -> None:
+        self.speaker = speaker
+        for w in (self.say_input, self.say_button, self.phrases, self.save_phrase):
+            w.setEnabled(speaker is not None)
+        self._fill_phrases()
+
+    def _fill_phrases(self) -> None:
+        self.phrases.clear()
+        if self.speaker is None:
+            return
+        book = self.speaker.phrases
+        seen = set(book.saved)
+        for phrase in [*book.saved, *(p for p in book.history if p not in seen)]:
+            self.phrases.addItem(phrase)
+
+    def _phrase_chosen(self, index: int) -> None:
+        self.say_input.setText(self.phrases.itemText(index))
+        self.say_input.setFocus()
+
+    def speak(self) -> None:
+        text = self.say_input.text().strip()
+        if self.speaker is None or not text:
+            return
+        speaker = self.speaker
+
+        async def say() -> None:
+            try:
+                await speaker.say(text)
+            except (ValueError, EngineUnavailable) as exc:  # nothing to say, or no voice
+                self._announce(str(exc))
+                return
+            self.say_input.clear()
+            self._fill_phrases()
+
+        self._run(say())
+
+    def keep_phrase(self) -> None:
+        text = self.say_input.text().strip()
+        if self.speaker is not None and text and self.speaker.save_phrase(text):
+            self._fill_phrases()
+            self._announce(self.tr("Phrase saved"))
 
     def set_translations(self, translations: CaptionTranslations | None) -> None:
         self.translations = translations
@@ -120,6 +189,17 @@ class CaptionsPane(QWidget):
         self.save.setAccessibleDescription(
             self.tr("Save the captions as text and WebVTT, where the room allows it")
         )
+        self.say_label.setText(self.tr("Sa&y:"))
+        self.say_input.setAccessibleName(self.tr("Type to speak"))
+        self.say_input.setAccessibleDescription(
+            self.tr("What you type is spoken into the room and posted as text. Press Enter.")
+        )
+        self.say_button.setText(self.tr("Speak"))
+        self.say_button.setAccessibleName(self.tr("Speak"))
+        self.phrases_label.setText(self.tr("P&hrases:"))
+        self.phrases.setAccessibleName(self.tr("Saved and recent phrases"))
+        self.save_phrase.setText(self.tr("Save phrase"))
+        self.save_phrase.setAccessibleName(self.tr("Save phrase"))
         self.original.setText(self.tr("Show original"))
         self.original.setAccessibleName(self.tr("Show original"))
         self.original.setAccessibleDescription(

@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
         self.act_keypad.setCheckable(True)
         self.act_settings = act("Ctrl+,", self.open_settings, "view")
         self.act_captions = act("Ctrl+5", self.focus_captions, "view")
+        self.act_type_to_speak = act("Ctrl+6", self.focus_type_to_speak, "view")
         self.act_captions_float = act("Ctrl+Shift+D", self.captions_dock.toggle_floating, "view")
         self.act_captions_on = act("Ctrl+Shift+C", self.captions.turn_on_for_room, "office")
         self.act_transcript = act("Ctrl+Shift+S", self.captions.save_transcript, "office")
@@ -299,6 +300,7 @@ class MainWindow(QMainWindow):
             self.act_settings: (self.tr("Se&ttings…"), ""),
             self.act_shortcuts: (self.tr("&Keyboard shortcuts"), ""),
             self.act_captions: (self.tr("Go to capt&ions"), ""),
+            self.act_type_to_speak: (self.tr("Go to t&ype to speak"), ""),
             self.act_captions_float: (
                 self.tr("&Detach or dock captions"),
                 self.tr("Show the captions in their own window, or back in this one"),
@@ -679,6 +681,10 @@ class MainWindow(QMainWindow):
         self.captions_dock.show()
         self.captions_dock.raise_()
         self.captions.log.setFocus()
+
+    def focus_type_to_speak(self) -> None:
+        self.focus_captions()
+        self.captions.say_input.setFocus()
 
     def focus_chat(self) -> None:
         if self.chat.input.isEnabled():

@@ -13,13 +13,18 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from accessibility.translation import TranslationPolicy, build_chain, default_registry
+from accessibility.tts.espeak import EspeakEngine
+from accessibility.tts.source import SpeechSource
 from client.session import Session
+from client.speech import TypeToSpeak, phrasebook_path
 from client.translate_captions import CaptionTranslations
+from rooms.protocol import ChatMessage
 from server.cli import main as cli_main
 from server.demo import DEMO_PASSWORD
 
 from .conftest import running_server, signed_in_app, until, url_of, window
 
+CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 AIKO = "佐藤 愛子 (Aiko Sato)"
 
@@ -127,5 +132,50 @@ def test_captions_are_shown_translated_with_the_engine_and_the_original_on_reque
             await emma.close()
             await app.close()
             await chain.aclose()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_type_to_speak_from_the_pane_speaks_posts_and_remembers(
+    qloop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_server(tmp_path) as server:
+            state = server.office.state
+            url = url_of(server)
+            app = await signed_in_app(url)
+            w = window(app)
+            pane = w.captions
+            source = SpeechSource()
+            book = phrasebook_path(url, "yui", base=tmp_path)
+            pane.set_speaker(
+                TypeToSpeak(w.session, EspeakEngine(), source, language="ko", phrases_path=book)
+            )
+            w.join("room-1")
+            await until(lambda: state.room_of("yui") == "room-1", what="yui in room-1")
+            aiko = Session(url, username="aiko", password=DEMO_PASSWORD)
+            await aiko.connect()
+            await aiko.join("room-1")
+            chats: list[str] = []
+            aiko.add_listener(
+                lambda m: chats.append(m.text) if isinstance(m, ChatMessage) else None
+            )
+
+            # From the keyboard: Ctrl+6, the words, Enter.
+            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_6, CTRL)
+            assert QApplication.focusWidget() is pane.say_input
+            pane.say_input.insert("사랑")  # (QTest cannot type Hangul keys)
+            QTest.keyClick(pane.say_input, Qt.Key.Key_Return)
+            await until(lambda: chats == ["사랑"], what="the typed words in aiko's chat")
+            await until(lambda: pane.say_input.text() == "", what="the field cleared")
+            assert source.pending_s > 0.3  # queued for the outgoing audio
+            assert [pane.phrases.itemText(i) for i in range(pane.phrases.count())] == ["사랑"]
+            pane.say_input.setText("감사합니다")
+            pane.save_phrase.click()
+            assert pane.phrases.itemText(0) == "감사합니다"  # saved phrases come first
+            assert app.announcer.history[-1] == "Phrase saved"
+            assert "감사합니다" in book.read_text("utf-8")
+            await aiko.close()
+            await app.close()
 
     qloop.run_until_complete(scenario())
