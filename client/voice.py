@@ -7,6 +7,11 @@ events for earcons. Tests and benchmarks drive the same class with tone sources.
 When the person's presence moves into a room, the session opens one peer connection to
 the server (we offer, it answers over the presence WebSocket); when they leave, it
 closes. The server mixes the room, so there is one stream up and one down.
+
+Typed speech (`client.speech.TypeToSpeak`) goes out on the same stream: each 20 ms
+microphone frame has the next frame of the person's `SpeechSource` added to it. Mute
+silences the microphone only, so a person who cannot speak can keep the microphone
+off and still be heard through what they type.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamTrack
 
+from accessibility.tts.source import SpeechSource
 from client.session import Session, SessionError
-from rooms.media.audio import SILENCE_DBFS, Pcm, silence
+from rooms.media.audio import SILENCE_DBFS, Pcm, level_dbfs, silence, to_int16
 from rooms.media.peer import configuration, tap_audio
 from rooms.media.quality import LinkStats, Quality
 from rooms.media.tracks import PcmSource, Recorder, SourceTrack
@@ -75,6 +82,26 @@ class _Silence:
         return silence()
 
 
+class _Outgoing:
+    """The outgoing audio: the microphone (silenced when not transmitting) plus speech."""
+
+    def __init__(self, mic: PcmSource, speech: SpeechSource | None) -> None:
+        self.mic = mic
+        self.speech = speech
+        self.transmit = True
+        self.level = SILENCE_DBFS  # of the microphone, before mute: the meter
+
+    def __call__(self, start: int) -> Pcm:
+        pcm = self.mic(start)
+        self.level = level_dbfs(pcm)
+        if not self.transmit:
+            pcm = silence(pcm.shape[0])
+        if self.speech is None or not self.speech.speaking:
+            return pcm
+        mixed = self.speech.mix_into(to_int16(pcm))
+        return (mixed.astype(np.float32) / 32768.0).astype(np.float32)
+
+
 class VoiceSession:
     def __init__(
         self,
@@ -83,9 +110,11 @@ class VoiceSession:
         *,
         relay_only: bool = False,
         record_s: float = 5.0,
+        speech: SpeechSource | None = None,
     ) -> None:
         self.session = session
         self.source: PcmSource = source or _Silence()
+        self._outgoing = _Outgoing(self.source, speech)
         self.relay_only = relay_only
         self.recorder = Recorder(record_s)  # what we hear; listeners get each frame
         self.state = VoiceState.IDLE
@@ -190,15 +219,24 @@ class VoiceSession:
         self._apply_transmit()
 
     def _apply_transmit(self) -> None:
-        if self._track is not None:
-            self._track.muted = not self.transmitting
+        # Mute applies to the microphone inside the outgoing mix, not to the track,
+        # so typed speech still goes out while muted.
+        self._outgoing.transmit = self.transmitting
+
+    @property
+    def speech(self) -> SpeechSource | None:
+        """Typed speech mixed into what we send (see `client.speech.TypeToSpeak`)."""
+        return self._outgoing.speech
+
+    def set_speech(self, speech: SpeechSource | None) -> None:
+        self._outgoing.speech = speech
 
     # ------------------------------------------------------------ levels and quality
 
     @property
     def input_level(self) -> float:
         """Microphone level in dBFS (before mute: the meter moves while muted)."""
-        return self._track.level if self._track is not None else SILENCE_DBFS
+        return self._outgoing.level if self._track is not None else SILENCE_DBFS
 
     @property
     def output_level(self) -> float:
@@ -344,7 +382,8 @@ class VoiceSession:
         servers = [(s.urls, s.username, s.credential) for s in config.ice_servers]
         pc = RTCPeerConnection(configuration(servers, relay_only=self.relay_only))
         self._pc = pc
-        self._track = SourceTrack(self.source)
+        self._outgoing.mic = self.source
+        self._track = SourceTrack(self._outgoing)
         self._apply_transmit()
         pc.addTrack(self._track)
 

@@ -1,6 +1,96 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name>CaptionsDock</name>
+    <message>
+        <source>Captions</source>
+        <translation>Captions</translation>
+    </message>
+</context>
+<context>
+    <name>CaptionsPane</name>
+    <message>
+        <source>Phrase saved</source>
+        <translation>Phrase saved</translation>
+    </message>
+    <message>
+        <source>Captions</source>
+        <translation>Captions</translation>
+    </message>
+    <message>
+        <source>What is said in your room, with who said it. Newest last.</source>
+        <translation>What is said in your room, with who said it. Newest last.</translation>
+    </message>
+    <message>
+        <source>Caption being spoken</source>
+        <translation>Caption being spoken</translation>
+    </message>
+    <message>
+        <source>Turn captions on for the room</source>
+        <translation>Turn captions on for the room</translation>
+    </message>
+    <message>
+        <source>Save transcript</source>
+        <translation>Save transcript</translation>
+    </message>
+    <message>
+        <source>Save the captions as text and WebVTT, where the room allows it</source>
+        <translation>Save the captions as text and WebVTT, where the room allows it</translation>
+    </message>
+    <message>
+        <source>Sa&amp;y:</source>
+        <translation>Sa&amp;y:</translation>
+    </message>
+    <message>
+        <source>Type to speak</source>
+        <translation>Type to speak</translation>
+    </message>
+    <message>
+        <source>What you type is spoken into the room and posted as text. Press Enter.</source>
+        <translation>What you type is spoken into the room and posted as text. Press Enter.</translation>
+    </message>
+    <message>
+        <source>Speak</source>
+        <translation>Speak</translation>
+    </message>
+    <message>
+        <source>P&amp;hrases:</source>
+        <translation>P&amp;hrases:</translation>
+    </message>
+    <message>
+        <source>Saved and recent phrases</source>
+        <translation>Saved and recent phrases</translation>
+    </message>
+    <message>
+        <source>Save phrase</source>
+        <translation>Save phrase</translation>
+    </message>
+    <message>
+        <source>Show original</source>
+        <translation>Show original</translation>
+    </message>
+    <message>
+        <source>Show what was said instead of the translation</source>
+        <translation>Show what was said instead of the translation</translation>
+    </message>
+    <message>
+        <source>Join a room to turn its captions on</source>
+        <translation>Join a room to turn its captions on</translation>
+    </message>
+    <message>
+        <source>This room does not allow saving transcripts</source>
+        <translation>This room does not allow saving transcripts</translation>
+    </message>
+    <message>
+        <source>Could not save the transcript: %1</source>
+        <translation>Could not save the transcript: %1</translation>
+    </message>
+    <message>
+        <source>Transcript saved to %1</source>
+        <translation>Transcript saved to %1</translation>
+    </message>
+</context>
+<context>
     <name>ChatPanel</name>
     <message>
         <source>Messa&amp;ge:</source>
@@ -326,6 +416,42 @@
     <message>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>Go to capt&amp;ions</source>
+        <translation>Go to capt&amp;ions</translation>
+    </message>
+    <message>
+        <source>Go to t&amp;ype to speak</source>
+        <translation>Go to t&amp;ype to speak</translation>
+    </message>
+    <message>
+        <source>&amp;Detach or dock captions</source>
+        <translation>&amp;Detach or dock captions</translation>
+    </message>
+    <message>
+        <source>Show the captions in their own window, or back in this one</source>
+        <translation>Show the captions in their own window, or back in this one</translation>
+    </message>
+    <message>
+        <source>Turn captions o&amp;n for the room</source>
+        <translation>Turn captions o&amp;n for the room</translation>
+    </message>
+    <message>
+        <source>Show &amp;original captions</source>
+        <translation>Show &amp;original captions</translation>
+    </message>
+    <message>
+        <source>Show what was said instead of the translation</source>
+        <translation>Show what was said instead of the translation</translation>
+    </message>
+    <message>
+        <source>&amp;Save transcript</source>
+        <translation>&amp;Save transcript</translation>
+    </message>
+    <message>
+        <source>Save the room's captions as text and WebVTT, where the room allows it</source>
+        <translation>Save the room's captions as text and WebVTT, where the room allows it</translation>
     </message>
     <message>
         <source>&amp;Office</source>

@@ -1,6 +1,96 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>CaptionsDock</name>
+    <message>
+        <source>Captions</source>
+        <translation>字幕</translation>
+    </message>
+</context>
+<context>
+    <name>CaptionsPane</name>
+    <message>
+        <source>Phrase saved</source>
+        <translation>定型文を保存しました</translation>
+    </message>
+    <message>
+        <source>Captions</source>
+        <translation>字幕</translation>
+    </message>
+    <message>
+        <source>What is said in your room, with who said it. Newest last.</source>
+        <translation>部屋での発言と話した人。新しいものが最後です。</translation>
+    </message>
+    <message>
+        <source>Caption being spoken</source>
+        <translation>話されている途中の字幕</translation>
+    </message>
+    <message>
+        <source>Turn captions on for the room</source>
+        <translation>部屋の字幕をオンにする</translation>
+    </message>
+    <message>
+        <source>Save transcript</source>
+        <translation>議事録を保存</translation>
+    </message>
+    <message>
+        <source>Save the captions as text and WebVTT, where the room allows it</source>
+        <translation>部屋が許可している場合、字幕をテキストと WebVTT で保存します</translation>
+    </message>
+    <message>
+        <source>Sa&amp;y:</source>
+        <translation>発話(&amp;Y):</translation>
+    </message>
+    <message>
+        <source>Type to speak</source>
+        <translation>入力して発話</translation>
+    </message>
+    <message>
+        <source>What you type is spoken into the room and posted as text. Press Enter.</source>
+        <translation>入力した文が部屋に読み上げられ、文字でも投稿されます。Enter で送ります。</translation>
+    </message>
+    <message>
+        <source>Speak</source>
+        <translation>話す</translation>
+    </message>
+    <message>
+        <source>P&amp;hrases:</source>
+        <translation>定型文(&amp;H):</translation>
+    </message>
+    <message>
+        <source>Saved and recent phrases</source>
+        <translation>保存した定型文と最近の発言</translation>
+    </message>
+    <message>
+        <source>Save phrase</source>
+        <translation>定型文として保存</translation>
+    </message>
+    <message>
+        <source>Show original</source>
+        <translation>原文を表示</translation>
+    </message>
+    <message>
+        <source>Show what was said instead of the translation</source>
+        <translation>翻訳ではなく発言どおりに表示します</translation>
+    </message>
+    <message>
+        <source>Join a room to turn its captions on</source>
+        <translation>字幕をオンにするには部屋に入ってください</translation>
+    </message>
+    <message>
+        <source>This room does not allow saving transcripts</source>
+        <translation>この部屋では議事録を保存できません</translation>
+    </message>
+    <message>
+        <source>Could not save the transcript: %1</source>
+        <translation>議事録を保存できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Transcript saved to %1</source>
+        <translation>議事録を %1 に保存しました</translation>
+    </message>
+</context>
+<context>
     <name>ChatPanel</name>
     <message>
         <source>Messa&amp;ge:</source>
@@ -326,6 +416,42 @@
     <message>
         <source>&amp;Keyboard shortcuts</source>
         <translation>キーボードショートカット(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Go to capt&amp;ions</source>
+        <translation>字幕へ移動(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Go to t&amp;ype to speak</source>
+        <translation>入力して発話へ移動(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>&amp;Detach or dock captions</source>
+        <translation>字幕を別ウィンドウに切り離す/戻す(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Show the captions in their own window, or back in this one</source>
+        <translation>字幕を別のウィンドウで表示するか、このウィンドウに戻します</translation>
+    </message>
+    <message>
+        <source>Turn captions o&amp;n for the room</source>
+        <translation>部屋の字幕をオンにする(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Show &amp;original captions</source>
+        <translation>字幕の原文を表示(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Show what was said instead of the translation</source>
+        <translation>翻訳ではなく発言どおりに表示します</translation>
+    </message>
+    <message>
+        <source>&amp;Save transcript</source>
+        <translation>議事録を保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the room's captions as text and WebVTT, where the room allows it</source>
+        <translation>部屋が許可している場合、部屋の字幕をテキストと WebVTT で保存します</translation>
     </message>
     <message>
         <source>&amp;Office</source>

@@ -32,6 +32,7 @@ from client.notices import Notices, fmt
 from client.session import Session, SessionError, Status
 from client.settings import AnnounceLevel, Settings, Theme
 from client.views import labels
+from client.views.captions_pane import CaptionsDock, CaptionsPane
 from client.views.chat_panel import ChatPanel
 from client.views.people_list import PeoplePanel
 from client.views.rooms_tree import RoomsModel, RoomsTree
@@ -157,6 +158,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.connection)
         self.statusBar().addWidget(self.last_notice, 1)
 
+        # ---- captions: a dock, so it can be resized, moved and floated
+        self.captions = CaptionsPane(
+            session,
+            lambda text: self.announcer.announce(text, AnnounceLevel.NORMAL),
+            self.report_error,
+        )
+        self.captions_dock = CaptionsDock(self.captions, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.captions_dock)
+
         self._make_actions()
         self._tab_order()
         self.rooms.join_requested.connect(self.join)
@@ -219,6 +229,12 @@ class MainWindow(QMainWindow):
         self.act_keypad = act("Ctrl+Shift+K", self.toggle_keypad, "view")
         self.act_keypad.setCheckable(True)
         self.act_settings = act("Ctrl+,", self.open_settings, "view")
+        self.act_captions = act("Ctrl+5", self.focus_captions, "view")
+        self.act_type_to_speak = act("Ctrl+6", self.focus_type_to_speak, "view")
+        self.act_captions_float = act("Ctrl+Shift+D", self.captions_dock.toggle_floating, "view")
+        self.act_captions_on = act("Ctrl+Shift+C", self.captions.turn_on_for_room, "office")
+        self.act_transcript = act("Ctrl+Shift+S", self.captions.save_transcript, "office")
+        self.act_original = act("Ctrl+Shift+O", self.captions.original.toggle, "view")
         self.act_shortcuts = act("F1", self.show_shortcuts, "help")
         self.office_menu = self.menuBar().addMenu("")
         self.view_menu = self.menuBar().addMenu("")
@@ -306,6 +322,21 @@ class MainWindow(QMainWindow):
             ),
             self.act_settings: (self.tr("Se&ttings…"), ""),
             self.act_shortcuts: (self.tr("&Keyboard shortcuts"), ""),
+            self.act_captions: (self.tr("Go to capt&ions"), ""),
+            self.act_type_to_speak: (self.tr("Go to t&ype to speak"), ""),
+            self.act_captions_float: (
+                self.tr("&Detach or dock captions"),
+                self.tr("Show the captions in their own window, or back in this one"),
+            ),
+            self.act_captions_on: (self.tr("Turn captions o&n for the room"), ""),
+            self.act_original: (
+                self.tr("Show &original captions"),
+                self.tr("Show what was said instead of the translation"),
+            ),
+            self.act_transcript: (
+                self.tr("&Save transcript"),
+                self.tr("Save the room's captions as text and WebVTT, where the room allows it"),
+            ),
         }
         for action, (text, tip) in texts.items():
             action.setText(text)
@@ -333,6 +364,7 @@ class MainWindow(QMainWindow):
         self.voice_panel.retranslate()
         self.status_panel.retranslate()
         self.chat.retranslate()
+        self.captions_dock.retranslate()
         self.act_contrast.setChecked(self.shell.settings.theme is Theme.HIGH_CONTRAST)
         self.act_keypad.setChecked(self.shell.settings.keypad_mode)
         self._on_status(self.session.status, announce=False)
@@ -667,6 +699,15 @@ class MainWindow(QMainWindow):
 
     def send_chat(self, text: str) -> None:
         self._run(self.session.chat(text), self.chat.sent)
+
+    def focus_captions(self) -> None:
+        self.captions_dock.show()
+        self.captions_dock.raise_()
+        self.captions.log.setFocus()
+
+    def focus_type_to_speak(self) -> None:
+        self.focus_captions()
+        self.captions.say_input.setFocus()
 
     def focus_chat(self) -> None:
         if self.chat.input.isEnabled():

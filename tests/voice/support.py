@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from accessibility.tts.source import SpeechSource
 from client.session import Session
 from client.voice import VoiceSession, VoiceState
 from rooms.media.audio import SAMPLE_RATE, Pcm
@@ -38,6 +39,7 @@ async def participant(
     *,
     source: PcmSource | None = None,
     relay_only: bool = False,
+    speech: SpeechSource | None = None,
 ) -> Participant:
     if isinstance(office, str):
         session = Session(office, username=user, password=DEMO_PASSWORD)
@@ -48,6 +50,7 @@ async def participant(
         session,
         source or (ToneSource(frequency) if frequency is not None else None),
         relay_only=relay_only,
+        speech=speech,
     )
     OPEN_VOICES.append(voice)
     await voice.start()
