@@ -252,7 +252,29 @@ class YoriaiApp(QObject):
         self.voice.recorder.listeners.append(self.audio.hear)
         if self.window is not None:
             self.window.attach_voice(self.voice, self.audio)
+            self._attach_speech(session, self.voice)
         await self.voice.start()
+
+    def _attach_speech(self, session: Session, voice: VoiceSession) -> None:
+        """Type-to-speak into this person's outgoing audio, and captions translated into
+        their language: the captions pane's two engines."""
+        from accessibility.translation.chain import build_chain
+        from accessibility.tts.espeak import EspeakEngine
+        from accessibility.tts.source import SpeechSource
+        from client.speech import TypeToSpeak
+        from client.translate_captions import CaptionTranslations
+
+        assert self.window is not None
+        me = session.state.people.get(session.person_id or "")
+        language = me.language if me is not None else "ja"
+        speech = SpeechSource()
+        voice.set_speech(speech)
+        self.window.captions.set_speaker(
+            TypeToSpeak(session, EspeakEngine(), speech, language=language)
+        )
+        self.window.captions.set_translations(
+            CaptionTranslations(session, build_chain(), default_language=language)
+        )
 
     async def stop_voice(self) -> None:
         voice, self.voice = self.voice, None

@@ -18,11 +18,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from client import settings as settings_store
+from client.session import Session
 from client.views.dialogs import SettingsDialog
 from client.views.people_list import NAME
 from client.views.voice_panel import meter_value
 from rooms.media.peer import use_host_addresses
 from rooms.media.tracks import ToneSource
+from rooms.protocol import ChatMessage
 from tests.voice.support import participant
 
 from .conftest import running_server, signed_in_app, until, url_of, window
@@ -160,6 +162,20 @@ def test_without_audio_devices_the_app_says_so_and_keeps_working(
                 await until(lambda: server.office.state.presence_of("yui").room_id == "room-2")
                 w.toggle_mute()
                 assert app.voice.muted
+                # The captions pane speaks through this voice: typed text goes to the room
+                # (as chat, and as speech in the outgoing audio even while muted).
+                kenji = Session(url_of(server), username="kenji", password="yoriai-demo")
+                await kenji.connect()
+                heard: list[str] = []
+                kenji.add_listener(
+                    lambda m: heard.append(m.text) if isinstance(m, ChatMessage) else None
+                )
+                await kenji.join("room-2")
+                assert w.captions.speaker is not None and w.captions.translations is not None
+                w.captions.say_input.setText("Hello from the keyboard")
+                w.captions.speak()
+                await until(lambda: "Hello from the keyboard" in heard)
+                await kenji.close()
             finally:
                 await app.close()
 
