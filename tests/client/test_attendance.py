@@ -257,7 +257,7 @@ def test_managers_board_roster_and_figures(
             assert mw.chart.accessibleDescription() == text
             out = tmp_path / "days.csv"
             mw.export_csv(out)
-            await until(out.exists, what="the CSV")
+            await until(lambda: not w.tasks, what="the CSV written")
             content = out.read_text(encoding="utf-8-sig")
             assert content.splitlines()[0].startswith("person_id")
             assert "yui" in content
@@ -286,7 +286,7 @@ def test_members_do_not_see_the_managers_views(
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
             )
             w.open_manager()
-            QApplication.processEvents()
+            await asyncio.sleep(0.2)  # let Qt deliver whatever the key and call would open
             assert w.manager_window is None
             assert not any(isinstance(x, ManagerWindow) for x in QApplication.topLevelWidgets())
             await app.close()
