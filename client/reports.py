@@ -47,6 +47,11 @@ def _title(report: ReportName, lang: str) -> str:
     return ja if lang.startswith("ja") else en
 
 
+def chart_title(report: ReportName, lang: str = "ja") -> str:
+    """The title of a report's chart, for menus and headings."""
+    return _title(report, lang)
+
+
 def _floats(table: ReportTable, column: str) -> list[float]:
     return [float(v) if isinstance(v, int | float) else 0.0 for v in table.column(column)]
 

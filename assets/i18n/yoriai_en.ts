@@ -126,6 +126,84 @@
     </message>
 </context>
 <context>
+    <name>CheckInDialog</name>
+    <message>
+        <source>Check in</source>
+        <translation>Check in</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>Home</translation>
+    </message>
+    <message>
+        <source>Satellite office</source>
+        <translation>Satellite office</translation>
+    </message>
+    <message>
+        <source>On the move</source>
+        <translation>On the move</translation>
+    </message>
+    <message>
+        <source>Main office</source>
+        <translation>Main office</translation>
+    </message>
+    <message>
+        <source>Workation</source>
+        <translation>Workation</translation>
+    </message>
+    <message>
+        <source>Full day</source>
+        <translation>Full day</translation>
+    </message>
+    <message>
+        <source>Morning</source>
+        <translation>Morning</translation>
+    </message>
+    <message>
+        <source>Afternoon</source>
+        <translation>Afternoon</translation>
+    </message>
+    <message>
+        <source>&amp;Where:</source>
+        <translation>&amp;Where:</translation>
+    </message>
+    <message>
+        <source>S&amp;ite:</source>
+        <translation>S&amp;ite:</translation>
+    </message>
+    <message>
+        <source>S&amp;eat (optional):</source>
+        <translation>S&amp;eat (optional):</translation>
+    </message>
+    <message>
+        <source>&amp;Half day:</source>
+        <translation>&amp;Half day:</translation>
+    </message>
+    <message>
+        <source>Start-of-day &amp;plan (shared with the team):</source>
+        <translation>Start-of-day &amp;plan (shared with the team):</translation>
+    </message>
+    <message>
+        <source>Check &amp;in</source>
+        <translation>Check &amp;in</translation>
+    </message>
+</context>
+<context>
+    <name>CheckOutDialog</name>
+    <message>
+        <source>Check out</source>
+        <translation>Check out</translation>
+    </message>
+    <message>
+        <source>End-of-day &amp;report (shared with the team):</source>
+        <translation>End-of-day &amp;report (shared with the team):</translation>
+    </message>
+    <message>
+        <source>Check &amp;out</source>
+        <translation>Check &amp;out</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Wrong user name or password.</source>
@@ -414,6 +492,42 @@
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
+        <source>Check &amp;in…</source>
+        <translation>Check &amp;in…</translation>
+    </message>
+    <message>
+        <source>Check in: where you work today, and your plan</source>
+        <translation>Check in: where you work today, and your plan</translation>
+    </message>
+    <message>
+        <source>Check &amp;out…</source>
+        <translation>Check &amp;out…</translation>
+    </message>
+    <message>
+        <source>Check out, with your end-of-day report</source>
+        <translation>Check out, with your end-of-day report</translation>
+    </message>
+    <message>
+        <source>Roll-call: I am &amp;safe</source>
+        <translation>Roll-call: I am &amp;safe</translation>
+    </message>
+    <message>
+        <source>Roll-call: I &amp;need help</source>
+        <translation>Roll-call: I &amp;need help</translation>
+    </message>
+    <message>
+        <source>Roll-call: not &amp;working today</source>
+        <translation>Roll-call: not &amp;working today</translation>
+    </message>
+    <message>
+        <source>&amp;Managers' views…</source>
+        <translation>&amp;Managers' views…</translation>
+    </message>
+    <message>
+        <source>Site boards, team roster, history, roll-call answers and figures</source>
+        <translation>Site boards, team roster, history, roll-call answers and figures</translation>
+    </message>
+    <message>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
@@ -456,6 +570,10 @@
     <message>
         <source>&amp;Office</source>
         <translation>&amp;Office</translation>
+    </message>
+    <message>
+        <source>&amp;Attendance</source>
+        <translation>&amp;Attendance</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -622,6 +740,14 @@
         <translation>&amp;Go there</translation>
     </message>
     <message>
+        <source>Safety roll-call: please answer</source>
+        <translation>Safety roll-call: please answer</translation>
+    </message>
+    <message>
+        <source>The roll-call has ended</source>
+        <translation>The roll-call has ended</translation>
+    </message>
+    <message>
         <source>Disconnected</source>
         <translation>Disconnected</translation>
     </message>
@@ -702,6 +828,26 @@
         <translation>Nothing to answer</translation>
     </message>
     <message>
+        <source>You are checked in</source>
+        <translation>You are checked in</translation>
+    </message>
+    <message>
+        <source>You are not checked in</source>
+        <translation>You are not checked in</translation>
+    </message>
+    <message>
+        <source>You are checked out</source>
+        <translation>You are checked out</translation>
+    </message>
+    <message>
+        <source>No roll-call is under way</source>
+        <translation>No roll-call is under way</translation>
+    </message>
+    <message>
+        <source>Your answer was sent</source>
+        <translation>Your answer was sent</translation>
+    </message>
+    <message>
         <source>Text size %1%</source>
         <translation>Text size %1%</translation>
     </message>
@@ -712,6 +858,181 @@
     <message>
         <source>Keypad mode off</source>
         <translation>Keypad mode off</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerWindow</name>
+    <message>
+        <source>Managers' views</source>
+        <translation>Managers' views</translation>
+    </message>
+    <message>
+        <source>&amp;Site:</source>
+        <translation>&amp;Site:</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <source>Seats in use</source>
+        <translation>Seats in use</translation>
+    </message>
+    <message>
+        <source>Who is in</source>
+        <translation>Who is in</translation>
+    </message>
+    <message>
+        <source>Site board</source>
+        <translation>Site board</translation>
+    </message>
+    <message>
+        <source>Team roster by location</source>
+        <translation>Team roster by location</translation>
+    </message>
+    <message>
+        <source>Team roster</source>
+        <translation>Team roster</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>&amp;Person:</source>
+        <translation>&amp;Person:</translation>
+    </message>
+    <message>
+        <source>Show &amp;history</source>
+        <translation>Show &amp;history</translation>
+    </message>
+    <message>
+        <source>Show history</source>
+        <translation>Show history</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>Roll-call answers</source>
+        <translation>Roll-call answers</translation>
+    </message>
+    <message>
+        <source>Not answered yet</source>
+        <translation>Not answered yet</translation>
+    </message>
+    <message>
+        <source>&amp;Not answered yet:</source>
+        <translation>&amp;Not answered yet:</translation>
+    </message>
+    <message>
+        <source>Roll-call</source>
+        <translation>Roll-call</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <source>From (YYYY-MM-DD)</source>
+        <translation>From (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>To (YYYY-MM-DD)</source>
+        <translation>To (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>Core day (YYYY-MM-DD, optional)</source>
+        <translation>Core day (YYYY-MM-DD, optional)</translation>
+    </message>
+    <message>
+        <source>&amp;Report:</source>
+        <translation>&amp;Report:</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;From:</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>&amp;To:</translation>
+    </message>
+    <message>
+        <source>&amp;Core day:</source>
+        <translation>&amp;Core day:</translation>
+    </message>
+    <message>
+        <source>Show &amp;figures</source>
+        <translation>Show &amp;figures</translation>
+    </message>
+    <message>
+        <source>Show figures</source>
+        <translation>Show figures</translation>
+    </message>
+    <message>
+        <source>&amp;Export CSV…</source>
+        <translation>&amp;Export CSV…</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Export CSV</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>Figures</translation>
+    </message>
+    <message>
+        <source>The figures in words</source>
+        <translation>The figures in words</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <source>Seat</source>
+        <translation>Seat</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Since</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <source>No roll-call is under way</source>
+        <translation>No roll-call is under way</translation>
+    </message>
+    <message>
+        <source>not answered %1</source>
+        <translation>not answered %1</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
     </message>
 </context>
 <context>
@@ -860,6 +1181,25 @@
     <message>
         <source>All sites</source>
         <translation>All sites</translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyDialog</name>
+    <message>
+        <source>What is recorded about you</source>
+        <translation>What is recorded about you</translation>
+    </message>
+    <message>
+        <source>History is kept for %1 days.</source>
+        <translation>History is kept for %1 days.</translation>
+    </message>
+    <message>
+        <source>I &amp;understand, check in</source>
+        <translation>I &amp;understand, check in</translation>
+    </message>
+    <message>
+        <source>I understand, check in</source>
+        <translation>I understand, check in</translation>
     </message>
 </context>
 <context>

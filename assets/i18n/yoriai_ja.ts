@@ -126,6 +126,84 @@
     </message>
 </context>
 <context>
+    <name>CheckInDialog</name>
+    <message>
+        <source>Check in</source>
+        <translation>チェックイン</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>在宅</translation>
+    </message>
+    <message>
+        <source>Satellite office</source>
+        <translation>サテライトオフィス</translation>
+    </message>
+    <message>
+        <source>On the move</source>
+        <translation>移動中</translation>
+    </message>
+    <message>
+        <source>Main office</source>
+        <translation>本社</translation>
+    </message>
+    <message>
+        <source>Workation</source>
+        <translation>ワーケーション</translation>
+    </message>
+    <message>
+        <source>Full day</source>
+        <translation>終日</translation>
+    </message>
+    <message>
+        <source>Morning</source>
+        <translation>午前</translation>
+    </message>
+    <message>
+        <source>Afternoon</source>
+        <translation>午後</translation>
+    </message>
+    <message>
+        <source>&amp;Where:</source>
+        <translation>勤務場所(&amp;W):</translation>
+    </message>
+    <message>
+        <source>S&amp;ite:</source>
+        <translation>拠点(&amp;I):</translation>
+    </message>
+    <message>
+        <source>S&amp;eat (optional):</source>
+        <translation>座席 (任意)(&amp;E):</translation>
+    </message>
+    <message>
+        <source>&amp;Half day:</source>
+        <translation>半日勤務(&amp;H):</translation>
+    </message>
+    <message>
+        <source>Start-of-day &amp;plan (shared with the team):</source>
+        <translation>始業時の予定 (チームに共有)(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Check &amp;in</source>
+        <translation>チェックイン(&amp;I)</translation>
+    </message>
+</context>
+<context>
+    <name>CheckOutDialog</name>
+    <message>
+        <source>Check out</source>
+        <translation>チェックアウト</translation>
+    </message>
+    <message>
+        <source>End-of-day &amp;report (shared with the team):</source>
+        <translation>終業報告 (チームに共有)(&amp;R):</translation>
+    </message>
+    <message>
+        <source>Check &amp;out</source>
+        <translation>チェックアウト(&amp;O)</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Wrong user name or password.</source>
@@ -414,6 +492,42 @@
         <translation>設定(&amp;T)…</translation>
     </message>
     <message>
+        <source>Check &amp;in…</source>
+        <translation>チェックイン(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Check in: where you work today, and your plan</source>
+        <translation>チェックイン: 今日の勤務場所と予定</translation>
+    </message>
+    <message>
+        <source>Check &amp;out…</source>
+        <translation>チェックアウト(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Check out, with your end-of-day report</source>
+        <translation>終業報告を添えてチェックアウト</translation>
+    </message>
+    <message>
+        <source>Roll-call: I am &amp;safe</source>
+        <translation>安否確認: 無事です(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Roll-call: I &amp;need help</source>
+        <translation>安否確認: 助けが必要です(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Roll-call: not &amp;working today</source>
+        <translation>安否確認: 本日は勤務なし(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;Managers' views…</source>
+        <translation>管理者ビュー(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Site boards, team roster, history, roll-call answers and figures</source>
+        <translation>拠点の在席状況、チーム名簿、履歴、安否確認の回答、集計</translation>
+    </message>
+    <message>
         <source>&amp;Keyboard shortcuts</source>
         <translation>キーボードショートカット(&amp;K)</translation>
     </message>
@@ -456,6 +570,10 @@
     <message>
         <source>&amp;Office</source>
         <translation>オフィス(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Attendance</source>
+        <translation>勤怠(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -622,6 +740,14 @@
         <translation>行く(&amp;G)</translation>
     </message>
     <message>
+        <source>Safety roll-call: please answer</source>
+        <translation>安否確認: 回答してください</translation>
+    </message>
+    <message>
+        <source>The roll-call has ended</source>
+        <translation>安否確認が終了しました</translation>
+    </message>
+    <message>
         <source>Disconnected</source>
         <translation>切断されました</translation>
     </message>
@@ -702,6 +828,26 @@
         <translation>応答するものはありません</translation>
     </message>
     <message>
+        <source>You are checked in</source>
+        <translation>チェックインしました</translation>
+    </message>
+    <message>
+        <source>You are not checked in</source>
+        <translation>チェックインしていません</translation>
+    </message>
+    <message>
+        <source>You are checked out</source>
+        <translation>チェックアウトしました</translation>
+    </message>
+    <message>
+        <source>No roll-call is under way</source>
+        <translation>実施中の安否確認はありません</translation>
+    </message>
+    <message>
+        <source>Your answer was sent</source>
+        <translation>回答を送信しました</translation>
+    </message>
+    <message>
         <source>Text size %1%</source>
         <translation>文字サイズ %1%</translation>
     </message>
@@ -712,6 +858,181 @@
     <message>
         <source>Keypad mode off</source>
         <translation>テンキーモードをオフにしました</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerWindow</name>
+    <message>
+        <source>Managers' views</source>
+        <translation>管理者ビュー</translation>
+    </message>
+    <message>
+        <source>&amp;Site:</source>
+        <translation>拠点(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>拠点</translation>
+    </message>
+    <message>
+        <source>Seats in use</source>
+        <translation>使用中の座席</translation>
+    </message>
+    <message>
+        <source>Who is in</source>
+        <translation>在席者</translation>
+    </message>
+    <message>
+        <source>Site board</source>
+        <translation>拠点の在席状況</translation>
+    </message>
+    <message>
+        <source>Team roster by location</source>
+        <translation>勤務場所別のチーム名簿</translation>
+    </message>
+    <message>
+        <source>Team roster</source>
+        <translation>チーム名簿</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>人</translation>
+    </message>
+    <message>
+        <source>&amp;Person:</source>
+        <translation>人(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Show &amp;history</source>
+        <translation>履歴を表示(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Show history</source>
+        <translation>履歴を表示</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>履歴</translation>
+    </message>
+    <message>
+        <source>Roll-call answers</source>
+        <translation>安否確認の回答</translation>
+    </message>
+    <message>
+        <source>Not answered yet</source>
+        <translation>未回答</translation>
+    </message>
+    <message>
+        <source>&amp;Not answered yet:</source>
+        <translation>未回答(&amp;N):</translation>
+    </message>
+    <message>
+        <source>Roll-call</source>
+        <translation>安否確認</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>レポート</translation>
+    </message>
+    <message>
+        <source>From (YYYY-MM-DD)</source>
+        <translation>開始日 (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>To (YYYY-MM-DD)</source>
+        <translation>終了日 (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>Core day (YYYY-MM-DD, optional)</source>
+        <translation>コアデイ (YYYY-MM-DD、任意)</translation>
+    </message>
+    <message>
+        <source>&amp;Report:</source>
+        <translation>レポート(&amp;R):</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>開始日(&amp;F):</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>終了日(&amp;T):</translation>
+    </message>
+    <message>
+        <source>&amp;Core day:</source>
+        <translation>コアデイ(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Show &amp;figures</source>
+        <translation>集計を表示(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Show figures</source>
+        <translation>集計を表示</translation>
+    </message>
+    <message>
+        <source>&amp;Export CSV…</source>
+        <translation>CSV に書き出し(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>CSV に書き出し</translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation>集計</translation>
+    </message>
+    <message>
+        <source>The figures in words</source>
+        <translation>集計の説明</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>場所</translation>
+    </message>
+    <message>
+        <source>Seat</source>
+        <translation>座席</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>開始時刻</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>勤務場所</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>予定</translation>
+    </message>
+    <message>
+        <source>No roll-call is under way</source>
+        <translation>実施中の安否確認はありません</translation>
+    </message>
+    <message>
+        <source>not answered %1</source>
+        <translation>未回答 %1人</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>メモ</translation>
     </message>
 </context>
 <context>
@@ -860,6 +1181,25 @@
     <message>
         <source>All sites</source>
         <translation>すべての拠点</translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyDialog</name>
+    <message>
+        <source>What is recorded about you</source>
+        <translation>記録される内容</translation>
+    </message>
+    <message>
+        <source>History is kept for %1 days.</source>
+        <translation>履歴は %1 日間保存されます。</translation>
+    </message>
+    <message>
+        <source>I &amp;understand, check in</source>
+        <translation>了解してチェックイン(&amp;U)</translation>
+    </message>
+    <message>
+        <source>I understand, check in</source>
+        <translation>了解してチェックイン</translation>
     </message>
 </context>
 <context>

@@ -28,16 +28,21 @@ from PySide6.QtWidgets import (
 )
 
 from client.announcer import Announcer
+from client.i18n import resolve
 from client.notices import Notices, fmt
+from client.privacy import PrivacyNoticeGate
+from client.rollcall import RollCallModel
 from client.session import Session, SessionError, Status
 from client.settings import AnnounceLevel, Settings, Theme
 from client.views import labels
+from client.views.attendance import CheckInChoice, RollCallBanner
 from client.views.captions_pane import CaptionsDock, CaptionsPane
 from client.views.chat_panel import ChatPanel
 from client.views.people_list import PeoplePanel
 from client.views.rooms_tree import RoomsModel, RoomsTree
 from client.views.status_panel import StatusChoice, StatusPanel
 from client.views.voice_panel import VoicePanel
+from rooms.people import Role
 from rooms.protocol import (
     ChatMessage,
     KnockRequested,
@@ -45,6 +50,8 @@ from rooms.protocol import (
     PersonChanged,
     PersonRemoved,
     PresenceChanged,
+    RollCallEnded,
+    RollCallStarted,
     RoomChanged,
     RoomRemoved,
     ServerMessage,
@@ -54,10 +61,12 @@ from rooms.protocol import (
     TapReceived,
     TapResolved,
 )
+from rooms.rollcall import Safety
 
 if TYPE_CHECKING:
     from client.desk_audio import DeskAudio
     from client.views import dialogs
+    from client.views.manager import ManagerWindow
     from client.voice import CueEvent, VoiceSession
 
 log = logging.getLogger("yoriai.window")
@@ -151,7 +160,17 @@ class MainWindow(QMainWindow):
             splitter.addWidget(w)
         splitter.setSizes([340, 580, 360])
         splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        # The safety roll-call banner sits above everything while one is under way.
+        self.rollcall = RollCallModel(session, self.lang)
+        self.privacy = PrivacyNoticeGate(session)
+        self.banner = RollCallBanner()
+        self.manager_window: ManagerWindow | None = None
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         self.connection = QLabel()
         self.last_notice = QLabel()
@@ -175,6 +194,7 @@ class MainWindow(QMainWindow):
         self.voice_panel.push_to_talk_changed.connect(self.set_push_to_talk)
         self.voice_panel.test_sound_requested.connect(self.play_test_sound)
         self.status_panel.apply_requested.connect(self.set_status)
+        self.rollcall.on_change(self._show_banner)
         self.chat.send_requested.connect(self.send_chat)
         announcer.announced.connect(self.last_notice.setText)
         session.add_listener(self._on_message)
@@ -215,6 +235,19 @@ class MainWindow(QMainWindow):
         self.act_repeat = act("Ctrl+Shift+R", self.repeat_last, "office")
         self.act_sign_out = act("Ctrl+Shift+Q", self.shell.sign_out, "office")
         self.act_quit = act("Ctrl+Q", self.shell.quit, "office")
+        self.act_check_in = act("Ctrl+Shift+I", self.check_in, "attendance")
+        self.act_check_out = act("Ctrl+Shift+O", self.check_out, "attendance")
+        self.act_safe = act("Ctrl+Alt+S", lambda: self.answer_rollcall(Safety.SAFE), "attendance")
+        self.act_need_help = act(
+            "Ctrl+Alt+H", lambda: self.answer_rollcall(Safety.NEED_HELP), "attendance"
+        )
+        self.act_not_working = act(
+            "Ctrl+Alt+N", lambda: self.answer_rollcall(Safety.NOT_WORKING), "attendance"
+        )
+        self.act_manager = act("Ctrl+Shift+V", self.open_manager, "attendance")
+        for a in (self.act_safe, self.act_need_help, self.act_not_working):
+            # Answering a roll-call works from any window of the app (the managers' too).
+            a.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.act_go_rooms = act("Ctrl+1", lambda: self.rooms.setFocus(), "view")
         self.act_go_people = act("Ctrl+2", lambda: self.people.view.setFocus(), "view")
         self.act_go_status = act(
@@ -234,16 +267,22 @@ class MainWindow(QMainWindow):
         self.act_captions_float = act("Ctrl+Shift+D", self.captions_dock.toggle_floating, "view")
         self.act_captions_on = act("Ctrl+Shift+C", self.captions.turn_on_for_room, "office")
         self.act_transcript = act("Ctrl+Shift+S", self.captions.save_transcript, "office")
-        self.act_original = act("Ctrl+Shift+O", self.captions.original.toggle, "view")
+        self.act_original = act("Ctrl+Shift+G", self.captions.original.toggle, "view")
         self.act_shortcuts = act("F1", self.show_shortcuts, "help")
         self.office_menu = self.menuBar().addMenu("")
+        self.attendance_menu = self.menuBar().addMenu("")
         self.view_menu = self.menuBar().addMenu("")
         self.help_menu = self.menuBar().addMenu("")
+        menus = {
+            "office": self.office_menu,
+            "attendance": self.attendance_menu,
+            "view": self.view_menu,
+            "help": self.help_menu,
+        }
         for a in self.actions():
-            menu = {"office": self.office_menu, "view": self.view_menu, "help": self.help_menu}[
-                str(a.property("menu"))
-            ]
-            if a in (self.act_sign_out, self.act_go_rooms, self.act_bigger, self.act_keypad):
+            menu = menus[str(a.property("menu"))]
+            separated = (self.act_sign_out, self.act_go_rooms, self.act_bigger, self.act_keypad)
+            if a in (*separated, self.act_safe, self.act_manager):
                 menu.addSeparator()
             menu.addAction(a)
         for button, action in (
@@ -252,6 +291,9 @@ class MainWindow(QMainWindow):
             (self.knock_button, self.act_knock),
             (self.lock_button, self.act_lock),
             (self.call_button, self.act_call),
+            (self.banner.buttons[Safety.SAFE], self.act_safe),
+            (self.banner.buttons[Safety.NEED_HELP], self.act_need_help),
+            (self.banner.buttons[Safety.NOT_WORKING], self.act_not_working),
         ):
             button.clicked.connect(action.trigger)
 
@@ -321,6 +363,21 @@ class MainWindow(QMainWindow):
                 self.tr("Drive the office from the numeric keypad"),
             ),
             self.act_settings: (self.tr("Se&ttings…"), ""),
+            self.act_check_in: (
+                self.tr("Check &in…"),
+                self.tr("Check in: where you work today, and your plan"),
+            ),
+            self.act_check_out: (
+                self.tr("Check &out…"),
+                self.tr("Check out, with your end-of-day report"),
+            ),
+            self.act_safe: (self.tr("Roll-call: I am &safe"), ""),
+            self.act_need_help: (self.tr("Roll-call: I &need help"), ""),
+            self.act_not_working: (self.tr("Roll-call: not &working today"), ""),
+            self.act_manager: (
+                self.tr("&Managers' views…"),
+                self.tr("Site boards, team roster, history, roll-call answers and figures"),
+            ),
             self.act_shortcuts: (self.tr("&Keyboard shortcuts"), ""),
             self.act_captions: (self.tr("Go to capt&ions"), ""),
             self.act_type_to_speak: (self.tr("Go to t&ype to speak"), ""),
@@ -343,6 +400,7 @@ class MainWindow(QMainWindow):
             action.setToolTip(tip or text.replace("&", ""))
             action.setStatusTip(tip)
         self.office_menu.setTitle(self.tr("&Office"))
+        self.attendance_menu.setTitle(self.tr("&Attendance"))
         self.view_menu.setTitle(self.tr("&View"))
         self.help_menu.setTitle(self.tr("&Help"))
         for button, action in (
@@ -351,6 +409,9 @@ class MainWindow(QMainWindow):
             (self.knock_button, self.act_knock),
             (self.lock_button, self.act_lock),
             (self.call_button, self.act_call),
+            (self.banner.buttons[Safety.SAFE], self.act_safe),
+            (self.banner.buttons[Safety.NEED_HELP], self.act_need_help),
+            (self.banner.buttons[Safety.NOT_WORKING], self.act_not_working),
         ):
             # The button's own mnemonic would clash with the menus: the shortcut is shown.
             label = action.text().replace("&", "")
@@ -380,7 +441,7 @@ class MainWindow(QMainWindow):
         rows = [
             (a.text().replace("&", ""), ", ".join(_keys_text(k) for k in a.shortcuts()))
             for a in self.actions()
-            if a.shortcuts()
+            if a.shortcuts() and a.isVisible()
         ]
         rows += [
             (self.tr("Join the selected room"), self.tr("Enter (in the rooms list)")),
@@ -502,6 +563,15 @@ class MainWindow(QMainWindow):
                 dialog = self.answers.pop(f"t:{tid}", None)
                 if dialog is not None:
                     dialog.dismiss()
+            case RollCallStarted(rollcall=rc):
+                text = self.tr("Safety roll-call: please answer")
+                if rc.message:
+                    text += f": {rc.message}"
+                self.announcer.announce(text, AnnounceLevel.ESSENTIAL, urgent=True)
+                if self.is_manager:
+                    self._run(self.rollcall.refresh())
+            case RollCallEnded():
+                self.announcer.announce(self.tr("The roll-call has ended"), AnnounceLevel.ESSENTIAL)
             case ChatMessage(room_id=rid, from_id=src, text=text, at=at):
                 self.chat.add(rid, self._name(src), text, at)
             case _:
@@ -560,6 +630,21 @@ class MainWindow(QMainWindow):
         self.people.sync(st)
         self.status_panel.set_sites(list(st.sites.values()))
         self._sync_me()
+        self.act_manager.setVisible(self.is_manager)
+        self._show_banner()
+
+    @property
+    def lang(self) -> str:
+        return resolve(self.shell.settings.language)
+
+    @property
+    def is_manager(self) -> bool:
+        me = self.session.state.people.get(self.me)
+        return me is not None and me.role.at_least(Role.MANAGER)
+
+    def _show_banner(self) -> None:
+        self.rollcall.lang = self.lang
+        self.banner.show_text(self.rollcall.banner())
 
     def _sync_me(self) -> None:
         st = self.session.state
@@ -838,6 +923,82 @@ class MainWindow(QMainWindow):
             return
         self.announcer.announce(self.tr("Playing a test sound"), AnnounceLevel.ESSENTIAL)
 
+    # ------------------------------------------------------------ attendance
+
+    def check_in(self) -> None:
+        """Check in; the first time, the privacy notice comes first and must be accepted."""
+
+        async def go() -> None:
+            from client.views import attendance
+
+            notice = await self.privacy.before_first_check_in()
+            if notice is None:
+                self._open_check_in()
+                return
+            dialog = attendance.PrivacyDialog(notice.text, notice.retention_days, self)
+            dialog.accepted.connect(lambda: self._run(self._acknowledge()))
+            self._open(dialog)
+
+        self._run(go())
+
+    async def _acknowledge(self) -> None:
+        await self.privacy.acknowledge()
+        self._open_check_in()
+
+    def _open_check_in(self) -> None:
+        from client.views import attendance
+
+        dialog = attendance.CheckInDialog(list(self.session.state.sites.values()), self)
+        dialog.chosen.connect(lambda c: self._run(self._check_in(c)))
+        self._open(dialog)
+
+    async def _check_in(self, c: CheckInChoice) -> None:
+        await self.session.check_in(c.location, half_day=c.half_day, plan=c.plan, seat=c.seat)
+        self.announcer.announce(self.tr("You are checked in"), AnnounceLevel.ESSENTIAL)
+
+    def check_out(self) -> None:
+        from client.views import attendance
+
+        if self.session.state.checkins.get(self.me) is None:
+            self.announcer.announce(self.tr("You are not checked in"), AnnounceLevel.ESSENTIAL)
+            return
+        dialog = attendance.CheckOutDialog(self)
+        dialog.submitted.connect(lambda report: self._run(self._check_out(report)))
+        self._open(dialog)
+
+    async def _check_out(self, report: str) -> None:
+        await self.session.check_out(report)
+        self.announcer.announce(self.tr("You are checked out"), AnnounceLevel.ESSENTIAL)
+
+    def answer_rollcall(self, safety: Safety) -> None:
+        if self.rollcall.active is None:
+            self.announcer.announce(self.tr("No roll-call is under way"), AnnounceLevel.ESSENTIAL)
+            return
+        st = self.session.state
+        checkin = st.checkins.get(self.me)
+        location = checkin.location if checkin else st.presence_of(self.me).location
+
+        async def go() -> None:
+            await self.rollcall.answer(safety, location)
+            self.announcer.announce(self.tr("Your answer was sent"), AnnounceLevel.ESSENTIAL)
+
+        self._run(go())
+
+    def open_manager(self) -> None:
+        if not self.is_manager:
+            return
+        from client.views.manager import ManagerWindow
+
+        if self.manager_window is not None:
+            self.manager_window.raise_()
+            self.manager_window.activateWindow()
+            return
+        window = ManagerWindow(self.session, self.lang, self._run, self)
+        self.manager_window = window
+        window.finished.connect(lambda _r: setattr(self, "manager_window", None))
+        window.show()
+        window.load()
+
     # ------------------------------------------------------------ looks
 
     def scale_text(self, steps: int) -> None:
@@ -894,6 +1055,8 @@ class MainWindow(QMainWindow):
         self.detach_voice()
         self.session.remove_listener(self._on_message)
         self.session.remove_listener(self._on_status)
+        self.rollcall.close()
+        self.privacy.close()
         for dialog in list(self.answers.values()):
             dialog.dismiss()
         super().closeEvent(event)

@@ -124,10 +124,10 @@ def test_captions_are_shown_translated_with_the_engine_and_the_original_on_reque
             assert "(Translated by apertium" in line  # the engine is shown
             await until(lambda: f"{name}: Necesito un ordenador nuevo." in app.announcer.history)
             assert f"{name}: I need a new computer." not in app.announcer.history
-            # Ctrl+Shift+O: what Emma said; and back.
-            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_O, CTRL_SHIFT)
+            # Ctrl+Shift+G: what Emma said; and back.
+            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_G, CTRL_SHIFT)
             assert pane.lines() == [f"{name}: I need a new computer."]
-            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_O, CTRL_SHIFT)
+            QTest.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_G, CTRL_SHIFT)
             assert pane.lines()[0].startswith(f"{name}: Necesito")
             await emma.close()
             await app.close()
