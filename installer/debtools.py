@@ -14,6 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MAINTAINER = "Yoriai maintainers <yoriai@localhost>"
 HOMEPAGE_NOTE = "Self-hosted; makes no outbound connections."
+# Copy packages into the staged tree rather than hard-link them from uv's cache: a
+# shared cache file changes (its link count, so its ctime) whenever another uv run
+# touches it, and tar then refuses it ("file changed as we read it").
+os.environ.setdefault("UV_LINK_MODE", "copy")
 
 
 def run(cmd: Sequence[str | Path], **kw: object) -> subprocess.CompletedProcess[str]:
