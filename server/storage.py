@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import aiosqlite
 import msgspec
@@ -66,7 +66,28 @@ def checkin_values(c: CheckIn) -> tuple[Any, ...]:
     )
 
 
-Step = Callable[[aiosqlite.Connection], Awaitable[None]]
+class Tx(Protocol):
+    """A transaction under way, for steps that read before they write."""
+
+    async def rows(self, sql: str, params: Sequence[Any]) -> list[Any]: ...
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int: ...
+
+
+class _SqliteTx:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        async with self._db.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        cur = await self._db.execute(sql, params)
+        return cur.rowcount
+
+
+Step = Callable[[Tx], Awaitable[None]]
 Statement = tuple[str, Sequence[Any]] | Step
 
 
@@ -110,12 +131,16 @@ def _person_values(p: Person) -> tuple[Any, ...]:
 
 _SHARE_COLUMNS = "day, kind_days, telework_days, work_days"
 _CHECKIN_COLUMNS = (
-    "id, person_id, kind, site_id, start, end, half_day, plan, report, seat, verified,"
+    'id, person_id, kind, site_id, start, "end", half_day, plan, report, seat, verified,'
     " closes_at, auto_ended"
 )
 
 
 class Store:
+    dialect = "sqlite"
+    # The leader's term when its writes must be fenced (PostgreSQL; see server/postgres.py).
+    fence: int | None = None
+
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self._db = db
         self.path = path
@@ -164,13 +189,14 @@ class Store:
     async def ping(self) -> None:
         await self._scalar("SELECT 1")
 
+    async def take_term(self) -> int:
+        """Start a new term as the office's leader (one SQLite server always leads)."""
+        await self._write([("UPDATE cluster SET term = term + 1 WHERE id = 1", ())])
+        return int(await self._scalar("SELECT term FROM cluster WHERE id = 1") or 0)
+
     async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        try:
-            async with self._db.execute(sql, params) as cur:
-                row = await cur.fetchone()
-        except sqlite3.Error as exc:
-            raise StorageError(str(exc)) from exc
-        return None if row is None else row[0]
+        rows = await self._rows(sql, params)
+        return rows[0][0] if rows else None
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
@@ -179,20 +205,24 @@ class Store:
         except sqlite3.Error as exc:
             raise StorageError(str(exc)) from exc
 
-    async def _write(self, statements: Iterable[Statement]) -> None:
+    async def _write(self, statements: Iterable[Statement]) -> list[int]:
         """Run statements in one transaction: all of them land, or none.
 
         A statement is SQL with its parameters, or a step that reads before it writes.
+        Returns how many rows each statement changed (0 for a step).
         """
+        counts: list[int] = []
         try:
             async with self._write_lock:
                 await self._db.execute("BEGIN IMMEDIATE")
                 try:
+                    tx = _SqliteTx(self._db)
                     for statement in statements:
                         if callable(statement):
-                            await statement(self._db)
+                            await statement(tx)
+                            counts.append(0)
                         else:
-                            await self._db.execute(*statement)
+                            counts.append(await tx.execute(*statement))
                 except BaseException:
                     await self._db.execute("ROLLBACK")
                     raise
@@ -201,6 +231,12 @@ class Store:
             raise StorageError(f"conflict: {exc}") from exc
         except sqlite3.Error as exc:
             raise StorageError(str(exc)) from exc
+        return counts
+
+    def _directory_changed(self) -> list[tuple[str, Sequence[Any]]]:
+        """Statements that tell other servers the directory changed (SQLite needs none:
+        `PRAGMA data_version` does it)."""
+        return []
 
     # ------------------------------------------------------------ people
 
@@ -226,12 +262,17 @@ class Store:
 
     async def add_people(self, people: Iterable[tuple[Person, str]]) -> None:
         await self._write(
-            (
-                f"INSERT INTO people ({_PERSON_COLUMNS}, password_hash)"  # noqa: S608
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (*_person_values(p), h),
-            )
-            for p, h in people
+            [
+                *(
+                    (
+                        f"INSERT INTO people ({_PERSON_COLUMNS}, password_hash)"  # noqa: S608
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*_person_values(p), h),
+                    )
+                    for p, h in people
+                ),
+                *self._directory_changed(),
+            ]
         )
 
     async def update_person(self, person: Person) -> bool:
@@ -245,7 +286,9 @@ class Store:
 
     async def set_password(self, person_id: str, password_hash: str) -> bool:
         return await self._update(
-            "UPDATE people SET password_hash = ? WHERE id = ?", (password_hash, person_id)
+            "UPDATE people SET password_hash = ? WHERE id = ?",
+            (password_hash, person_id),
+            directory=False,
         )
 
     async def set_disabled(self, person_id: str, disabled: bool) -> bool:
@@ -256,13 +299,10 @@ class Store:
             await self.revoke_sessions_of(person_id)
         return changed
 
-    async def _update(self, sql: str, params: Sequence[Any]) -> bool:
-        try:
-            async with self._write_lock:
-                cur = await self._db.execute(sql, params)
-        except sqlite3.Error as exc:
-            raise StorageError(str(exc)) from exc
-        return cur.rowcount > 0
+    async def _update(self, sql: str, params: Sequence[Any], *, directory: bool = True) -> bool:
+        extra = self._directory_changed() if directory else []
+        counts = await self._write([(sql, params), *extra])
+        return counts[0] > 0
 
     # ------------------------------------------------------------ rooms and sites
 
@@ -315,7 +355,7 @@ class Store:
         ]
 
     async def save_room(self, room: Room) -> None:
-        await self._write(self._save_room(room))
+        await self._write([*self._save_room(room), *self._directory_changed()])
 
     async def delete_room(self, room_id: str) -> bool:
         return await self._update("DELETE FROM rooms WHERE id = ?", (room_id,))
@@ -364,7 +404,8 @@ class Store:
                         _json_list(site.networks),
                         site.closes,
                     ),
-                )
+                ),
+                *self._directory_changed(),
             ]
         )
 
@@ -377,19 +418,17 @@ class Store:
     def _save_checkin(c: CheckIn, day: str) -> Step:
         """Insert a check-in with its share of the person's day, or update its ending."""
 
-        async def step(db: aiosqlite.Connection) -> None:
-            async with db.execute(
+        async def step(tx: Tx) -> None:
+            rows = await tx.rows(
                 "SELECT kind, half_day FROM checkins WHERE person_id = ? AND day = ? AND id <> ?",
                 (c.person_id, day, c.id),
-            ) as cur:
-                same_day = [
-                    (LocationKind(k), HalfDay(h) if h else None) for k, h in await cur.fetchall()
-                ]
+            )
+            same_day = [(LocationKind(k), HalfDay(h) if h else None) for k, h in rows]
             shares = day_shares(same_day, (c.location.kind, c.half_day))
-            await db.execute(
+            await tx.execute(
                 f"INSERT INTO checkins ({_CHECKIN_COLUMNS}, {_SHARE_COLUMNS})"  # noqa: S608
                 f" VALUES ({', '.join('?' * 17)}) ON CONFLICT(id) DO UPDATE SET"
-                " end = excluded.end, report = excluded.report, plan = excluded.plan,"
+                ' "end" = excluded."end", report = excluded.report, plan = excluded.plan,'
                 " auto_ended = excluded.auto_ended",
                 (*checkin_values(c), day, *shares),
             )
@@ -406,7 +445,7 @@ class Store:
 
     async def open_checkins(self) -> list[CheckIn]:
         rows = await self._rows(
-            f"SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE end IS NULL ORDER BY start"  # noqa: S608
+            f'SELECT {_CHECKIN_COLUMNS} FROM checkins WHERE "end" IS NULL ORDER BY start'  # noqa: S608
         )
         return [self._checkin(r) for r in rows]
 
@@ -444,27 +483,31 @@ class Store:
 
     async def feed(self, people: Iterable[str] | None, since: float, limit: int) -> list[TeamPost]:
         """Plans and reports of these people (None: everyone) since a moment, newest first."""
-        who = "" if people is None else " AND c.person_id IN (SELECT value FROM json_each(?))"
-        params: list[Any] = [since, since]
+        who, params = "", [since, since]
         if people is not None:
-            params.insert(1, _json_list(list(people)))
-            params.insert(3, _json_list(list(people)))
+            member, value = self.member_of("c.person_id", people)
+            who = f" AND {member}"
+            params = [since, value, since, value]
         rows = await self._rows(
             "SELECT * FROM ("  # noqa: S608 (`who` is one of two fixed strings)
             " SELECT c.id, c.person_id, COALESCE(p.team, ''), 'plan', c.plan, c.start AS at"
             " FROM checkins c LEFT JOIN people p ON p.id = c.person_id"
             f" WHERE c.start >= ? {who} AND c.plan <> ''"
             " UNION ALL"
-            " SELECT c.id, c.person_id, COALESCE(p.team, ''), 'report', c.report, c.end AS at"
+            " SELECT c.id, c.person_id, COALESCE(p.team, ''), 'report', c.report, c.\"end\" AS at"
             " FROM checkins c LEFT JOIN people p ON p.id = c.person_id"
-            f" WHERE c.end >= ? {who} AND c.report <> ''"
-            ") ORDER BY at DESC LIMIT ?",
+            f" WHERE c.\"end\" >= ? {who} AND c.report <> ''"
+            ") AS posts ORDER BY at DESC LIMIT ?",
             (*params, max(1, min(limit, 1000))),
         )
         return [
             TeamPost(checkin_id=r[0], person_id=r[1], team=r[2], kind=r[3], text=r[4], at=r[5])
             for r in rows
         ]
+
+    def member_of(self, column: str, values: Iterable[str]) -> tuple[str, Any]:
+        """`column` is one of `values`: SQL with one parameter, and that parameter."""
+        return f"{column} IN (SELECT value FROM json_each(?))", _json_list(list(values))  # noqa: S608
 
     # ------------------------------------------------------------ schedules, notices, roll-calls
 
@@ -492,7 +535,8 @@ class Store:
     ) -> list[RollCallAnswer]:
         rows = await self._rows(
             "SELECT rollcall_id, person_id, answer, kind, site_id, note, at FROM rollcall_answers"
-            " WHERE (? IS NULL OR rollcall_id = ?) AND (? IS NULL OR person_id = ?) ORDER BY at",
+            " WHERE (CAST(? AS TEXT) IS NULL OR rollcall_id = ?)"
+            " AND (CAST(? AS TEXT) IS NULL OR person_id = ?) ORDER BY at",
             (rollcall_id, rollcall_id, person_id, person_id),
         )
         return [
@@ -535,7 +579,7 @@ class Store:
         """How many check-ins a purge of the days before `before_day` would delete."""
         return int(
             await self._scalar(
-                "SELECT COUNT(*) FROM checkins WHERE end IS NOT NULL AND day < ?", (before_day,)
+                'SELECT COUNT(*) FROM checkins WHERE "end" IS NOT NULL AND day < ?', (before_day,)
             )
         )
 
@@ -546,32 +590,18 @@ class Store:
 
         Open check-ins and a roll-call under way are kept whatever their age.
         """
-        counts: dict[str, int] = {}
-        try:
-            async with self._write_lock:
-                await self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    cur = await self._db.execute(
-                        "DELETE FROM checkins WHERE end IS NOT NULL AND day < ?", (before_day,)
-                    )
-                    counts["checkins"] = cur.rowcount
-                    cur = await self._db.execute(
-                        "DELETE FROM rollcall_answers WHERE rollcall_id IN"
-                        " (SELECT id FROM rollcalls WHERE ended_at < ?)",
-                        (before,),
-                    )
-                    counts["rollcall_answers"] = cur.rowcount
-                    cur = await self._db.execute(
-                        "DELETE FROM rollcalls WHERE ended_at < ?", (before,)
-                    )
-                    counts["rollcalls"] = cur.rowcount
-                except BaseException:
-                    await self._db.execute("ROLLBACK")
-                    raise
-                await self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StorageError(str(exc)) from exc
-        return counts
+        checkins, answers, rollcalls = await self._write(
+            [
+                ('DELETE FROM checkins WHERE "end" IS NOT NULL AND day < ?', (before_day,)),
+                (
+                    "DELETE FROM rollcall_answers WHERE rollcall_id IN"
+                    " (SELECT id FROM rollcalls WHERE ended_at < ?)",
+                    (before,),
+                ),
+                ("DELETE FROM rollcalls WHERE ended_at < ?", (before,)),
+            ]
+        )
+        return {"checkins": checkins, "rollcall_answers": answers, "rollcalls": rollcalls}
 
     # ------------------------------------------------------------ effects of the office
 
@@ -654,7 +684,8 @@ class Store:
     @staticmethod
     def _save_caption(c: CaptionLine) -> tuple[str, Sequence[Any]]:
         return (
-            "INSERT INTO captions (room_id, speaker_id, utterance, text, language, start, end, at)"
+            "INSERT INTO captions"
+            ' (room_id, speaker_id, utterance, text, language, start, "end", at)'
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (c.room_id, c.speaker_id, c.utterance, c.text, c.language, c.start, c.end, c.at),
         )
@@ -663,7 +694,7 @@ class Store:
         self, room_id: str, since: float = 0.0, limit: int = HISTORY_LIMIT
     ) -> list[CaptionLine]:
         rows = await self._rows(
-            "SELECT room_id, speaker_id, utterance, text, language, start, end, at"
+            'SELECT room_id, speaker_id, utterance, text, language, start, "end", at'
             " FROM captions WHERE room_id = ? AND at >= ? ORDER BY at, id LIMIT ?",
             (room_id, since, limit),
         )
@@ -719,10 +750,14 @@ class Store:
         return (rows[0][0], rows[0][1]) if rows else None
 
     async def revoke_session(self, token_hash: str) -> None:
-        await self._update("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+        await self._update(
+            "DELETE FROM sessions WHERE token_hash = ?", (token_hash,), directory=False
+        )
 
     async def revoke_sessions_of(self, person_id: str) -> None:
-        await self._update("DELETE FROM sessions WHERE person_id = ?", (person_id,))
+        await self._update(
+            "DELETE FROM sessions WHERE person_id = ?", (person_id,), directory=False
+        )
 
     # ------------------------------------------------------------ audit
 
