@@ -41,7 +41,7 @@ class ReportError(ValueError):
     pass
 
 
-_WEIGHT = "CASE WHEN half_day IS NULL THEN 1.0 ELSE 0.5 END"
+_WEIGHT = "CAST(CASE WHEN half_day IS NULL THEN 1.0 ELSE 0.5 END AS DOUBLE PRECISION)"
 _KINDS = tuple(LocationKind)
 
 

@@ -490,14 +490,15 @@ class Store:
             params = [since, value, since, value]
         rows = await self._rows(
             "SELECT * FROM ("  # noqa: S608 (`who` is one of two fixed strings)
-            " SELECT c.id, c.person_id, COALESCE(p.team, ''), 'plan', c.plan, c.start AS at"
+            " SELECT c.id AS checkin_id, c.person_id, COALESCE(p.team, '') AS team,"
+            " 'plan' AS kind, c.plan AS text, c.start AS at"
             " FROM checkins c LEFT JOIN people p ON p.id = c.person_id"
             f" WHERE c.start >= ? {who} AND c.plan <> ''"
             " UNION ALL"
             " SELECT c.id, c.person_id, COALESCE(p.team, ''), 'report', c.report, c.\"end\" AS at"
             " FROM checkins c LEFT JOIN people p ON p.id = c.person_id"
             f" WHERE c.\"end\" >= ? {who} AND c.report <> ''"
-            ") AS posts ORDER BY at DESC LIMIT ?",
+            ") AS posts ORDER BY at DESC, checkin_id DESC, kind LIMIT ?",
             (*params, max(1, min(limit, 1000))),
         )
         return [
