@@ -14,9 +14,10 @@ import http
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
@@ -24,7 +25,7 @@ from websockets.http11 import Request, Response
 
 from rooms.captions import may_read_history, purge_plan
 from rooms.errors import ErrorCode, OfficeError
-from rooms.office import Office
+from rooms.office import Delivery, Office
 from rooms.people import Person, Role
 from rooms.protocol import (
     PROTOCOL_VERSION,
@@ -37,6 +38,7 @@ from rooms.protocol import (
     Logout,
     OfficeRequest,
     Ok,
+    PersonRemoved,
     Ping,
     Pong,
     ProtocolError,
@@ -49,8 +51,19 @@ from rooms.protocol import (
 from rooms.protocol import (
     Request as ClientRequest,
 )
-from rooms.site import local_day
+from rooms.room import Room
+from rooms.site import Site, local_day
 from server.config import ServerConfig
+from server.eventhub import (
+    ConnectWork,
+    DisconnectWork,
+    Done,
+    EventHub,
+    Leader,
+    LocalEventHub,
+    OfficeWork,
+    Reply,
+)
 from server.hub import Hub
 from server.metrics import Metrics
 from server.passwords import hash_password_async, needs_rehash, verify_password_async
@@ -74,6 +87,7 @@ class _Client:
     person_id: str | None = None
     token_hash: str | None = None
     signed_out: bool = False
+    gone: bool = False  # the socket closed (a late sign-in reply must not register it)
     refused: int = 0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -85,9 +99,15 @@ class YoriaiServer:
         self.office = Office(config.rules)
         self.metrics = Metrics()
         self.hub = Hub(self.metrics)
-        # decide -> persist -> commit -> deliver runs under this lock, so the office is
-        # never changed between a decision and its commit, and seq order is send order.
-        self._lock = asyncio.Lock()
+        self.leader = Leader(self.office, store)
+        # decide -> persist -> commit -> deliver runs under the event hub's lock (on the
+        # leading node), so the office is never changed between a decision and its
+        # commit, and seq order is send order. One process: the in-process hub.
+        self.events: EventHub = LocalEventHub(self.leader, self.deliver)
+        # Sign-ins under way per person: their connection is not in the hub yet, but
+        # it is coming, so the person's last connection here has not closed.
+        self._arriving: dict[str, int] = {}
+        self._closing: set[asyncio.Task[None]] = set()
         self._server: Server | None = None
         self._background: list[asyncio.Task[None]] = []
         self._data_version = 0
@@ -148,6 +168,7 @@ class YoriaiServer:
             close_timeout=limits.close_timeout_s,
             server_header="Yoriai",
         )
+        await self.events.start()
         self._background = [
             asyncio.create_task(self._ticker(), name="office-tick"),
             asyncio.create_task(self._watch_directory(), name="directory-watch"),
@@ -163,7 +184,21 @@ class YoriaiServer:
         assert self._server is not None
         await self._server.serve_forever()
 
+    def deliver(self, deliveries: list[Delivery]) -> None:
+        """Send committed events to this node's connections (every node does this)."""
+        self.hub.deliver(deliveries)
+        for delivery in deliveries:
+            if isinstance(delivery.event, PersonRemoved):
+                # Removed or disabled: their connections here close too.
+                for conn in self.hub.connections_of(delivery.event.person_id):
+                    task = asyncio.get_running_loop().create_task(
+                        conn.close(CLOSE_POLICY, "account disabled")
+                    )
+                    self._closing.add(task)
+                    task.add_done_callback(self._closing.discard)
+
     async def close(self) -> None:
+        await self.events.close()
         for task in self._background:
             task.cancel()
         for task in self._background:
@@ -191,6 +226,7 @@ class YoriaiServer:
                 "protocol": PROTOCOL_VERSION,
                 "connections": len(self.hub.connections),
                 "online": self.hub.online(),
+                **self.events.status(),
                 "uptime_s": round(time.time() - self.started, 1),
             }
             return _json(http.HTTPStatus.OK, body)
@@ -256,6 +292,7 @@ class YoriaiServer:
         except ConnectionClosed:
             pass
         finally:
+            client.gone = True
             timer.cancel()
             self.metrics.connections.dec()
             await self._detach(client)
@@ -311,19 +348,21 @@ class YoriaiServer:
                 await self._office_request(client, client.person_id, request)
 
     async def _office_request(self, client: _Client, actor: str, request: OfficeRequest) -> None:
-        now = time.time()
         address = client.conn.remote_address
-        peer = str(address[0]) if address else None  # verifies on-site check-ins
-        async with self._lock:
-            try:
-                outcome = self.office.decide(actor, request, now, peer=peer)
-            except OfficeError as exc:
-                self._error(client, request.id, exc.code, exc.message)
-                return
-            if outcome.effects:
-                await self.store.apply(outcome.effects, now)
-            self.hub.deliver(self.office.commit(outcome))
-        self.hub.send(client.conn, Ok(id=request.id, ref=outcome.ref))
+        work = OfficeWork(
+            node=self.events.node_id,
+            actor=actor,
+            request=request,
+            peer=str(address[0]) if address else None,  # verifies on-site check-ins
+            session=client.token_hash,  # a retry of this request is answered, not redone
+        )
+        await self.events.submit(work, lambda reply: self._reply(client, request.id, reply))
+
+    def _reply(self, client: _Client, rid: int, reply: Reply) -> None:
+        if isinstance(reply, Error):
+            self._error(client, rid, reply.code, reply.message)
+        else:
+            self.hub.send(client.conn, msgspec.structs.replace(reply, id=rid))
 
     async def _caption_history(
         self, client: _Client, actor: str, request: GetCaptionHistory
@@ -431,36 +470,52 @@ class YoriaiServer:
     async def _attach(
         self, client: _Client, person: Person, token: str, expires: float, rid: int
     ) -> None:
-        now = time.time()
-        async with self._lock:
-            deliveries = []
-            if self.office.state.people.get(person.id) != person:
-                deliveries += self.office.commit(self.office.upsert_person(person))
-            if not self.hub.connections_of(person.id):
-                deliveries += self.office.commit(self.office.connect(person.id, now))
-            # Others hear of the arrival; the newcomer's snapshot already includes it.
-            self.hub.deliver(deliveries)
+        welcome = Welcome(
+            id=rid, protocol=PROTOCOL_VERSION, person_id=person.id, token=token, expires_at=expires
+        )
+
+        def attached(reply: Reply) -> None:
+            # Runs in order with the office's events: the snapshot is exactly the state
+            # the events that follow build on.
+            self._arriving[person.id] -= 1
+            if isinstance(reply, Error):
+                self._error(client, rid, reply.code, reply.message)
+                return
+            if client.gone:
+                return  # closed while signing in: _detach below reports it
             client.person_id = person.id
             self.hub.add(person.id, client.conn)
-            welcome = Welcome(
-                id=rid,
-                protocol=PROTOCOL_VERSION,
-                person_id=person.id,
-                token=token,
-                expires_at=expires,
-            )
             self.hub.send(client.conn, welcome)
             self.hub.send(client.conn, self.office.snapshot(person.id))
+
+        self._arriving[person.id] = self._arriving.get(person.id, 0) + 1
+        work = ConnectWork(
+            node=self.events.node_id, person=person, version=self.events.next_version()
+        )
+        reply = await self.events.submit(work, attached)
+        if client.gone or isinstance(reply, Error):
+            await self._report_gone(person.id, signed_out=False)
 
     async def _detach(self, client: _Client) -> None:
         pid = client.person_id
         if pid is None:
             return
         client.person_id = None
-        async with self._lock:
-            if self.hub.remove(pid, client.conn):
-                outcome = self.office.disconnect(pid, time.time(), signed_out=client.signed_out)
-                self.hub.deliver(self.office.commit(outcome))
+        self.hub.remove(pid, client.conn)
+        await self._report_gone(pid, signed_out=client.signed_out)
+
+    async def _report_gone(self, pid: str, *, signed_out: bool) -> None:
+        """Tell the office when a person's last connection on this node is gone."""
+        if self.hub.connections_of(pid) or self._arriving.get(pid, 0) > 0:
+            return
+        self._arriving.pop(pid, None)
+        work = DisconnectWork(
+            node=self.events.node_id,
+            person_id=pid,
+            version=self.events.next_version(),
+            signed_out=signed_out,
+        )
+        await self.events.submit(work)
 
     # ------------------------------------------------------------ background
 
@@ -468,16 +523,8 @@ class YoriaiServer:
         limits = self.config.limits
         while True:
             await asyncio.sleep(self.config.tick_s)
-            async with self._lock:
-                now = self.clock()
-                outcome = self.office.tick(now)
-                try:
-                    if outcome.effects:  # automatic check-outs at closing time
-                        await self.store.apply(outcome.effects, now)
-                except StorageError as exc:
-                    log.warning("cannot save the tick, will retry: %s", exc)
-                else:
-                    self.hub.deliver(self.office.commit(outcome))
+            if self.events.leading:
+                await self.events.on_leader(lambda: self.leader.tick(self.clock()))
             for conn in self.hub.connections:
                 transport = conn.transport
                 if transport is not None and (
@@ -489,6 +536,9 @@ class YoriaiServer:
     async def _purge_captions(self) -> None:
         """Delete kept captions once their room's retention period is over."""
         while True:
+            if not self.events.leading:
+                await asyncio.sleep(self.config.caption_purge_s)
+                continue
             rooms = list(self.office.state.rooms.values())
             plan = purge_plan(((r.id, r.captions) for r in rooms), time.time())
             try:
@@ -504,29 +554,36 @@ class YoriaiServer:
         """Pick up what the admin CLI changed in the database while we run."""
         while True:
             await asyncio.sleep(self.config.directory_poll_s)
+            if not self.events.leading:
+                self._data_version = -1  # read it afresh on taking the lead
+                continue
             try:
                 version = await self.store.data_version()
                 if version == self._data_version:
                     continue
-                self._data_version = version
                 people = await self.store.people()
                 rooms = await self.store.rooms()
                 sites = await self.store.sites()
             except StorageError as exc:
                 log.warning("cannot read the directory: %s", exc)
                 continue
-            async with self._lock:
-                known = set(self.office.state.people)
-                outcome = self.office.sync_directory(people, rooms, sites, time.time())
-                self.hub.deliver(self.office.commit(outcome))
-            # People removed or disabled lose their connections too.
-            for pid in known - {p.id for p in people}:
-                for conn in self.hub.connections_of(pid):
-                    await conn.close(CLOSE_POLICY, "account disabled")
+
+            if await self.events.on_leader(self._directory_step(people, rooms, sites)):
+                self._data_version = version
+
+    def _directory_step(
+        self, people: list[Person], rooms: list[Room], sites: list[Site]
+    ) -> Callable[[], Awaitable[Done]]:
+        async def step() -> Done:
+            return self.leader.sync_directory(people, rooms, sites, time.time())
+
+        return step
 
     async def _purge_daily(self) -> None:
         while True:
             await asyncio.sleep(self.config.purge_interval_s)
+            if not self.events.leading:
+                continue
             try:
                 await self.purge()
             except StorageError as exc:

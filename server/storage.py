@@ -91,6 +91,15 @@ Step = Callable[[Tx], Awaitable[None]]
 Statement = tuple[str, Sequence[Any]] | Step
 
 
+@dataclass(frozen=True, slots=True)
+class AppliedRequest:
+    """A request that changed the database, and the reply it got (encoded)."""
+
+    session: str
+    request_id: int
+    reply: str
+
+
 class StorageError(Exception):
     """The database could not do what was asked (locked, full, gone, newer schema)."""
 
@@ -606,9 +615,23 @@ class Store:
 
     # ------------------------------------------------------------ effects of the office
 
-    async def apply(self, effects: Iterable[Effect], now: float) -> None:
-        """Make an outcome's effects durable, all in one transaction."""
+    async def apply(
+        self, effects: Iterable[Effect], now: float, *, request: AppliedRequest | None = None
+    ) -> None:
+        """Make an outcome's effects durable, all in one transaction.
+
+        `request`, when given, is recorded in the same transaction: a retry of it is then
+        answered with the same reply and never done twice, even after a crash.
+        """
         statements: list[Statement] = []
+        if request is not None:
+            statements.append(
+                (
+                    "INSERT INTO applied_requests (session, request_id, at, reply)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (session, request_id) DO NOTHING",
+                    (request.session, request.request_id, now, request.reply),
+                )
+            )
         for effect in effects:
             match effect:
                 case SaveRoom(room=room):
@@ -759,6 +782,49 @@ class Store:
         await self._update(
             "DELETE FROM sessions WHERE person_id = ?", (person_id,), directory=False
         )
+
+    # ------------------------------------------------------------ requests already applied
+
+    async def applied_requests(self, since: float) -> list[AppliedRequest]:
+        rows = await self._rows(
+            "SELECT session, request_id, reply FROM applied_requests WHERE at >= ?", (since,)
+        )
+        return [AppliedRequest(r[0], r[1], r[2]) for r in rows]
+
+    async def forget_applied_requests(self, before: float) -> None:
+        await self._write([("DELETE FROM applied_requests WHERE at < ?", (before,))])
+
+    # ------------------------------------------------------------ failed sign-ins
+
+    async def sign_in_failures(self, keys: Sequence[str]) -> dict[str, tuple[int, float, float]]:
+        """Failures so far for each key: (count, last failure, locked until)."""
+        found: dict[str, tuple[int, float, float]] = {}
+        for key in keys:
+            rows = await self._rows(
+                "SELECT failures, last_at, locked_until FROM sign_in_failures WHERE key = ?",
+                (key,),
+            )
+            if rows:
+                found[key] = (int(rows[0][0]), float(rows[0][1]), float(rows[0][2]))
+        return found
+
+    async def record_sign_in_failure(
+        self, key: str, failures: int, now: float, until: float
+    ) -> None:
+        await self._write(
+            [
+                (
+                    "INSERT INTO sign_in_failures (key, failures, last_at, locked_until)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+                    " failures = excluded.failures, last_at = excluded.last_at,"
+                    " locked_until = excluded.locked_until",
+                    (key, failures, now, until),
+                )
+            ]
+        )
+
+    async def clear_sign_in_failures(self, key: str) -> None:
+        await self._write([("DELETE FROM sign_in_failures WHERE key = ?", (key,))])
 
     # ------------------------------------------------------------ audit
 
