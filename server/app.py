@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import http
 import json
 import logging
@@ -69,8 +70,9 @@ from server.metrics import Metrics
 from server.passwords import hash_password_async, needs_rehash, verify_password_async
 from server.queries import SITE_QUERIES, Queries
 from server.ratelimit import TokenBucket
-from server.reports import ReportReader
+from server.redishub import ClusterSettings, RedisEventHub
 from server.storage import StorageError, Store
+from server.stores import open_store, report_reader
 from server.tokens import new_token, token_hash
 
 log = logging.getLogger("yoriai.server")
@@ -114,13 +116,24 @@ class YoriaiServer:
         self.started = time.time()
         # The clock for attendance (closing times, retention); tests move it forward.
         self.clock: Callable[[], float] = time.time
-        self.reports = ReportReader(store.path)
+        self.reports = report_reader(store)
         self.queries = Queries(self.office, store, self.reports, lambda: self.clock())
 
     @classmethod
     async def open(cls, config: ServerConfig) -> YoriaiServer:
-        store = await Store.open(config.db_path)
+        if config.redis_url is not None and config.database_url is None:
+            raise StorageError("many servers need a shared PostgreSQL database, not SQLite")
+        store = await open_store(config.database)
         server = cls(config, store)
+        if config.redis_url is not None:
+            settings = ClusterSettings(
+                redis_url=config.redis_url, lease_s=config.lease_s, node_ttl_s=config.node_ttl_s
+            )
+            if config.node_id:
+                settings = dataclasses.replace(settings, node_id=config.node_id)
+            server.events = RedisEventHub(
+                settings, server.leader, server.deliver, server.resync_clients
+            )
         server.office.load(
             await store.people(),
             await store.rooms(),
@@ -177,12 +190,20 @@ class YoriaiServer:
         ]
         sock = next(iter(self._server.sockets))
         host, port = sock.getsockname()[:2]
-        log.info("serving on %s:%s (db %s)", host, port, self.config.db_path)
+        log.info(
+            "serving on %s:%s (db %s, node %s)", host, port, self.store.path, self.events.node_id
+        )
         return host, port
 
     async def serve_forever(self) -> None:
         assert self._server is not None
         await self._server.serve_forever()
+
+    def resync_clients(self) -> None:
+        """The office was reloaded from the leader: every client here gets it afresh."""
+        for pid in self.hub.people():
+            for conn in self.hub.connections_of(pid):
+                self.hub.send(conn, self.office.snapshot(pid))
 
     def deliver(self, deliveries: list[Delivery]) -> None:
         """Send committed events to this node's connections (every node does this)."""

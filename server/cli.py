@@ -24,8 +24,10 @@ from rooms.telework import ReportName, to_csv
 from server.config import DEFAULT_PORT, ServerConfig, default_db_path
 from server.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_ROOMS, DEMO_SITES
 from server.passwords import MIN_PASSWORD_LENGTH, hash_password
-from server.reports import ReportError, ReportReader
+from server.postgres import is_postgres_url
+from server.reports import ReportError
 from server.storage import RETENTION_KEY, StorageError, Store
+from server.stores import open_store, report_reader
 
 MAX_RETENTION_DAYS = 3650
 
@@ -38,9 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="yoriai-server", description=__doc__)
     p.add_argument(
         "--db",
-        type=Path,
         default=None,
-        help=f"database file (default: $YORIAI_DB or {default_db_path()})",
+        help=f"SQLite database file (default: $YORIAI_DB or {default_db_path()}), or a"
+        " PostgreSQL URL postgresql://user@host/db for many servers",
     )
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -53,6 +55,25 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", type=Path, help="PEM certificate chain, to serve wss://")
     serve.add_argument("--tls-key", type=Path, help="PEM private key for --tls-cert")
     serve.add_argument("--log-level", default="INFO")
+    serve.add_argument(
+        "--redis",
+        metavar="URL",
+        help="redis://host:port/0: run as one of many servers behind a load balancer"
+        " (needs a PostgreSQL --db)",
+    )
+    serve.add_argument("--node-id", help="this server's name among many (default: unique)")
+    serve.add_argument(
+        "--lease",
+        type=float,
+        default=3.0,
+        help="seconds before a dead leader is replaced (many servers)",
+    )
+    serve.add_argument(
+        "--node-ttl",
+        type=float,
+        default=5.0,
+        help="seconds before a dead server's people lose their link (many servers)",
+    )
     serve.add_argument(
         "--time-zone",
         default=DEFAULT_TIME_ZONE,
@@ -179,8 +200,8 @@ def print_demo_credentials(url: str) -> None:
         print(f"  {p.id:<8} {p.role.value:<8} {p.team:<8} {p.display_name}")
 
 
-async def _admin(args: argparse.Namespace, db: Path) -> int:
-    store = await Store.open(db)
+async def _admin(args: argparse.Namespace, db: str) -> int:
+    store = await open_store(db)
     try:
         return await _admin_with(store, args)
     finally:
@@ -358,9 +379,9 @@ async def _report(store: Store, args: argparse.Namespace) -> int:
             if (args.tenant is None or p.tenant == args.tenant)
             and (args.team is None or p.team == args.team)
         ]
-    reader = ReportReader(store.path)
+    reader = report_reader(store)
     try:
-        table = reader.run(
+        table = await reader.run_async(
             ReportName(args.name), args.start, args.end, people=people, core_day=args.core_day
         )
     except ReportError as exc:
@@ -392,7 +413,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from server.app import run
 
     args = _parser().parse_args(argv)
-    db: Path = args.db or default_db_path()
+    db: str = args.db or str(default_db_path())
+    postgres = is_postgres_url(db)
     try:
         if args.command == "serve":
             logging.basicConfig(
@@ -406,10 +428,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 zone(args.time_zone)
             except (ValueError, zoneinfo.ZoneInfoNotFoundError):
                 raise CliError(f"unknown time zone {args.time_zone!r}") from None
+            if args.redis is not None and not postgres:
+                raise CliError("--redis (many servers) needs a PostgreSQL --db URL")
             config = ServerConfig(
                 host=args.host,
                 port=args.port,
-                db_path=db,
+                db_path=Path(db) if not postgres else default_db_path(),
+                database_url=db if postgres else None,
+                redis_url=args.redis,
+                node_id=args.node_id,
+                lease_s=args.lease,
+                node_ttl_s=args.node_ttl,
                 tls_cert=args.tls_cert,
                 tls_key=args.tls_key,
                 rules=Rules(time_zone=args.time_zone),
@@ -419,9 +448,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             logging.basicConfig(level="INFO", format="%(asctime)s %(name)s %(message)s")
             logging.getLogger("websockets").setLevel(logging.WARNING)
+            if postgres:
+                raise CliError("the demo runs on SQLite: leave out --db or give a file")
+            demo_db = Path(db)
             if args.db is None and "YORIAI_DB" not in os.environ:
-                db = db.with_name("demo.db")
-            asyncio.run(_demo(db, args.port))
+                demo_db = demo_db.with_name("demo.db")
+            asyncio.run(_demo(demo_db, args.port))
             return 0
         return asyncio.run(_admin(args, db))
     except CliError as exc:

@@ -55,6 +55,17 @@ class ServerConfig:
     purge_interval_s: float = 3600.0  # how often history past retention is deleted
     rules: Rules = field(default_factory=Rules)
     limits: Limits = field(default_factory=Limits)
+    # Many servers: a PostgreSQL URL instead of db_path, and Redis for the event hub.
+    database_url: str | None = None
+    redis_url: str | None = None
+    node_id: str | None = None  # default: host name, process id and a random part
+    lease_s: float = 3.0  # a dead leader is replaced after about this long
+    node_ttl_s: float = 5.0  # a dead node's people lose their link after about this long
+
+    @property
+    def database(self) -> str:
+        """What to open: the PostgreSQL URL if there is one, else the SQLite file."""
+        return self.database_url or str(self.db_path)
 
     def ssl_context(self) -> ssl.SSLContext | None:
         if self.tls_cert is None:

@@ -178,6 +178,11 @@ class Leader:
                     self._commit(done, self.office.disconnect(pid, now, signed_out=signed_out))
         return done
 
+    def note_version(self, pid: str, node: str, version: int) -> None:
+        key = (pid, node)
+        if version > self._versions.get(key, -1):
+            self._versions[key] = version
+
     def _newer(self, pid: str, node: str, version: int) -> bool:
         key = (pid, node)
         if version <= self._versions.get(key, -1):

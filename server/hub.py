@@ -27,6 +27,10 @@ class Hub:
     def connections(self) -> frozenset[ServerConnection]:
         return frozenset(self._all)
 
+    def people(self) -> list[str]:
+        """Everyone with a connection here."""
+        return list(self._by_person)
+
     def online(self) -> int:
         return len(self._by_person)
 

@@ -44,8 +44,9 @@ from rooms.protocol import (
 )
 from rooms.scope import reads_feed_of, sees, visible
 from rooms.telework import parse_day
-from server.reports import ReportError, ReportReader
+from server.reports import ReportError
 from server.storage import Store
+from server.stores import Reports
 
 SITE_QUERIES = (
     GetBoard,
@@ -92,7 +93,7 @@ def _check_day(value: str | None) -> None:
 
 class Queries:
     def __init__(
-        self, office: Office, store: Store, reader: ReportReader, clock: Callable[[], float]
+        self, office: Office, store: Store, reader: Reports, clock: Callable[[], float]
     ) -> None:
         self.office = office
         self.store = store
@@ -185,8 +186,7 @@ class Queries:
         await self.store.audit(self.clock(), viewer.id, "report.read", detail)
         async with self._report_lock:
             try:
-                table = await asyncio.to_thread(
-                    self.reader.run,
+                table = await self.reader.run_async(
                     req.report,
                     req.start,
                     req.end,
