@@ -10,6 +10,7 @@ import contextlib
 import enum
 import logging
 import random
+import secrets
 import ssl
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -101,8 +102,19 @@ class SessionError(Exception):
 
 
 class NotSent(SessionError):
+    """The request never left: nothing happened on the server."""
+
     def __init__(self, message: str = "not sent: the connection dropped") -> None:
         super().__init__("not_sent", message)
+
+
+class Unconfirmed(SessionError):
+    """The request was sent, but the session ended before the server answered: it may
+    or may not have been done. (While the session lives, it is sent again after a
+    reconnect with the same id, and the server answers a repeat without redoing it.)"""
+
+    def __init__(self, message: str = "sent, but the session ended before the reply") -> None:
+        super().__init__("unconfirmed", message)
 
 
 Listener = Callable[[ServerMessage], None]
@@ -135,14 +147,20 @@ class Session:
         self.person_id: str | None = None
         self.last_error: SessionError | None = None
         self._ws: ClientConnection | None = None
-        self._ids = 0
-        self._pending: dict[int, asyncio.Future[ServerMessage]] = {}
+        # Request ids start at a random point: the server recognises a retried request
+        # by its session and id, and a new Session may resume an older one's token.
+        self._ids = secrets.randbelow(1 << 40) << 10
+        self._pending: dict[int, tuple[Request, asyncio.Future[ServerMessage]]] = {}
         self._listeners: list[Listener] = []
         self._status_listeners: list[StatusListener] = []
         self._changed = asyncio.Condition()
         self._runner: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._online = asyncio.Event()
+        # Completed when the current connection drops: requests in flight are resent.
+        self._link: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        # Called after every reconnect, once the room is back (voice re-establishes here).
+        self._resumed_hooks: list[Callable[[], Coroutine[Any, Any, None]]] = []
         self._first = asyncio.get_running_loop().create_future()
         self._closing = False
         # What this person chose, restored after a reconnect if the server lost it.
@@ -244,7 +262,8 @@ class Session:
             finally:
                 self._ws = None
                 self._online.clear()
-                self._fail_pending(NotSent())
+                if not self._link.done():
+                    self._link.set_result(None)
             if self._closing or not self._reconnect:
                 if not self._closing:
                     self._set_status(Status.DISCONNECTED)
@@ -297,10 +316,16 @@ class Session:
         return welcome
 
     async def _read(self, ws: ClientConnection) -> None:
+        if self._link.done():
+            self._link = asyncio.get_running_loop().create_future()
+        resumed = self._first.done()
         self._set_status(Status.ONLINE)
         self._online.set()
         self._settle_first(None)
         await self._restore()
+        if resumed:
+            for hook in list(self._resumed_hooks):
+                self._spawn(hook())
         async for frame in ws:
             await self._dispatch(decode_server(frame))
 
@@ -309,10 +334,13 @@ class Session:
         if self.person_id is None:
             return
         mine = self.state.presence_of(self.person_id)
+        # A request in flight carries a newer wish than what we would restore.
+        in_flight = {type(r) for r, _ in self._pending.values()}
         changes = {k: v for k, v in self._wanted_presence.items() if getattr(mine, k) != v}
-        if changes:
+        if changes and SetPresence not in in_flight:
             self._spawn(self._quiet(SetPresence(id=self._next_id(), **changes)))
-        if self._wanted_room is not None and mine.room_id != self._wanted_room:
+        moving = in_flight & {JoinRoom, LeaveRoom}
+        if self._wanted_room is not None and mine.room_id != self._wanted_room and not moving:
             self._spawn(self._quiet(JoinRoom(id=self._next_id(), room_id=self._wanted_room)))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
@@ -358,7 +386,8 @@ class Session:
 
     def _reply(self, message: ServerMessage) -> None:
         rid = getattr(message, "id", None)
-        future = self._pending.pop(rid, None) if rid is not None else None
+        found = self._pending.pop(rid, None) if rid is not None else None
+        future = found[1] if found is not None else None
         if future is not None and not future.done():
             future.set_result(message)
         elif isinstance(message, Error):
@@ -394,7 +423,7 @@ class Session:
 
     def _fail_pending(self, error: SessionError) -> None:
         pending, self._pending = self._pending, {}
-        for future in pending.values():
+        for _request, future in pending.values():
             if not future.done():
                 future.set_exception(error)
 
@@ -405,25 +434,85 @@ class Session:
     # ------------------------------------------------------------ requests
 
     async def _request(self, request: Request) -> ServerMessage:
-        ws = self._ws
-        if ws is None or self.status is not Status.ONLINE:
-            raise NotSent(f"not sent: the session is {self.status.value}")
-        future: asyncio.Future[ServerMessage] = asyncio.get_running_loop().create_future()
-        self._pending[request.id] = future
+        """Send a request and wait for its reply, across reconnects.
+
+        While the link is down the request waits (up to the request timeout) and goes
+        out once the session is back. If the link drops after it was sent, it is sent
+        again with the same id after the reconnect: the server answers a repeat without
+        doing it twice. Never lost in silence: if no reply comes in time, NotSent says it
+        never left, Unconfirmed that it left but was not answered.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._request_timeout
+        future: asyncio.Future[ServerMessage] = loop.create_future()
+        self._pending[request.id] = (request, future)
+        sent = False
+        frame = encode(request).decode()
         try:
-            await ws.send(encode(request).decode())
-        except ConnectionClosed as exc:
+            while True:
+                if self.status in (Status.SIGNED_OUT, Status.FAILED, Status.DISCONNECTED):
+                    if self._closing or self.status is not Status.DISCONNECTED or sent:
+                        raise (
+                            Unconfirmed()
+                            if sent
+                            else NotSent(f"not sent: the session is {self.status.value}")
+                        )
+                    raise NotSent(f"not sent: the session is {self.status.value}")
+                if future.done():
+                    break  # the session ended and failed what was pending
+                ws = self._ws
+                if ws is None or self.status is not Status.ONLINE:
+                    if not await self._wait_online(deadline, future):
+                        if sent:
+                            raise Unconfirmed("no reply: the connection is still down") from None
+                        raise NotSent("not sent: the connection is still down")
+                    continue
+                link = self._link
+                try:
+                    await ws.send(frame)
+                    sent = True
+                except ConnectionClosed:
+                    await asyncio.sleep(0)
+                    continue
+                remaining = deadline - loop.time()
+                waiting: set[asyncio.Future[Any]] = {future, link}
+                finished, _ = await asyncio.wait(
+                    waiting, timeout=max(0.0, remaining), return_when=asyncio.FIRST_COMPLETED
+                )
+                if future in finished:
+                    break
+                if link in finished:
+                    continue  # dropped: send again once we are back
+                raise SessionError("timeout", "the server did not answer in time")
+        finally:
             self._pending.pop(request.id, None)
-            raise NotSent() from exc
-        try:
-            async with asyncio.timeout(self._request_timeout):
-                reply = await future
-        except TimeoutError:
-            self._pending.pop(request.id, None)
-            raise SessionError("timeout", "the server did not answer in time") from None
+        failure = future.exception()
+        if failure is not None:
+            if sent and isinstance(failure, NotSent):
+                raise Unconfirmed() from failure
+            raise failure
+        reply = future.result()
         if isinstance(reply, Error):
             raise SessionError(reply.code, reply.message)
         return reply
+
+    async def _wait_online(self, deadline: float, future: asyncio.Future[ServerMessage]) -> bool:
+        """Wait for the link to come back (True), or the deadline or the end (False)."""
+        remaining = deadline - asyncio.get_running_loop().time()
+        if remaining <= 0:
+            return False
+        online = asyncio.ensure_future(self._online.wait())
+        try:
+            waiting: set[asyncio.Future[Any]] = {online, future}
+            await asyncio.wait(waiting, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            online.cancel()
+        return self._online.is_set() and not future.done()
+
+    def on_resumed(self, hook: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run `hook` after each reconnect, once room and status are restored: voice
+        sessions re-establish their audio here (issue 4)."""
+        self._resumed_hooks.append(hook)
 
     async def request(self, request: Request) -> ServerMessage:
         """Send a request and wait for its reply; raises SessionError when refused."""

@@ -70,7 +70,6 @@ from server.metrics import Metrics
 from server.passwords import hash_password_async, needs_rehash, verify_password_async
 from server.queries import SITE_QUERIES, Queries
 from server.ratelimit import TokenBucket
-from server.redishub import ClusterSettings, RedisEventHub
 from server.storage import StorageError, Store
 from server.stores import open_store, report_reader
 from server.tokens import new_token, token_hash
@@ -126,6 +125,8 @@ class YoriaiServer:
         store = await open_store(config.database)
         server = cls(config, store)
         if config.redis_url is not None:
+            from server.redishub import ClusterSettings, RedisEventHub  # only for many servers
+
             settings = ClusterSettings(
                 redis_url=config.redis_url, lease_s=config.lease_s, node_ttl_s=config.node_ttl_s
             )

@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--node-id", help="this server's name among many (default: unique)")
     serve.add_argument(
+        "--reconnect-grace",
+        type=float,
+        default=Rules().reconnect_grace,
+        help="seconds a dropped link keeps its room before the person goes offline",
+    )
+    serve.add_argument(
         "--lease",
         type=float,
         default=3.0,
@@ -441,7 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 node_ttl_s=args.node_ttl,
                 tls_cert=args.tls_cert,
                 tls_key=args.tls_key,
-                rules=Rules(time_zone=args.time_zone),
+                rules=Rules(time_zone=args.time_zone, reconnect_grace=args.reconnect_grace),
             )
             asyncio.run(run(config))
             return 0
