@@ -133,7 +133,7 @@ class YoriaiServer:
             if config.node_id:
                 settings = dataclasses.replace(settings, node_id=config.node_id)
             server.events = RedisEventHub(
-                settings, server.leader, server.deliver, server.resync_clients
+                settings, server.leader, server.deliver, server.resync_clients, server.hub.people
             )
         server.office.load(
             await store.people(),

@@ -44,6 +44,9 @@ from typing import Any, TypeAlias
 
 import msgspec
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from rooms.checkin import CheckIn
@@ -107,6 +110,7 @@ class TicketReply(msgspec.Struct, array_like=True):
 class Entry(msgspec.Struct, tag="entry"):
     term: int
     node: str
+    n: int  # numbers the term's entries: an append retried after a lost reply is seen twice
     base_seq: int
     deliveries: list[Shipped]
     last_days: dict[str, str] = {}
@@ -254,6 +258,7 @@ class RedisEventHub(EventHub):
         leader: Leader,
         deliver: Callable[[list[Delivery]], None],
         resync_clients: Callable[[], None],
+        local_people: Callable[[], list[str]] = list,
     ) -> None:
         self.settings = settings
         self.node_id = settings.node_id
@@ -261,11 +266,15 @@ class RedisEventHub(EventHub):
         self.office = leader.office
         self._deliver = deliver
         self._resync_clients = resync_clients
+        self._local_people = local_people
         self.redis: aioredis.Redis = aioredis.Redis.from_url(
             settings.redis_url,
             socket_timeout=max(3.0, settings.lease_s),
             socket_connect_timeout=2.0,
             health_check_interval=5,
+            # A pooled connection that died with a Redis restart is replaced, once.
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[RedisConnectionError],
         )
         p = settings.prefix
         self._k_leader = p + "leader"
@@ -292,6 +301,8 @@ class RedisEventHub(EventHub):
         self.synced = False
         self._lead_marker: asyncio.Future[None] | None = None
         self._reset_queued = False
+        self._last_entry = (0, 0)
+        self._entries = itertools.count(1)
         self._redis_ok = False
         self._started = time.monotonic()
 
@@ -519,6 +530,9 @@ class RedisEventHub(EventHub):
             return  # ours: applied when we committed it
         if e.term > self.term_seen:
             self.term_seen = e.term
+        if (e.term, e.n) <= self._last_entry:
+            return  # appended twice (a retry): applied already
+        self._last_entry = (e.term, e.n)
         if self.synced and e.base_seq != self.office.state.seq:
             log.warning(
                 "gap in the office log (at %d, entry from %d): asking for a reset",
@@ -580,8 +594,17 @@ class RedisEventHub(EventHub):
                         self._k_alive(self.node_id), str(time.time()), px=int(s.node_ttl_s * 1000)
                     )
                     pipe.sadd(self._k_nodes, self.node_id)
-                    await pipe.execute()
+                    pipe.exists(self._k_people(self.node_id))
+                    *_, has_people = await pipe.execute()
+                here = self._local_people()
+                if here and not has_people:
+                    # Redis lost our record (a restart): write it again from what we hold.
+                    log.info("re-recording %d people connected here", len(here))
+                    mapping: Any = {pid: self.next_version() for pid in here}
+                    await self.redis.hset(self._k_people(self.node_id), mapping=mapping)
                 self._redis_ok = True
+                if not self.synced and not self._leading:
+                    await self._ask_reset()  # until a leader hears us
                 await self._elect()
             except (RedisError, OSError) as exc:
                 if self._redis_ok:
@@ -652,7 +675,9 @@ class RedisEventHub(EventHub):
                 )
             except (RedisError, StorageError) as exc:
                 log.warning("taking over with what we know: %s", exc)
-            done = self._reconcile_presence()
+            # Links are only raised now: a node whose record Redis lost (a restart) writes
+            # it again within a heartbeat, so drops wait for the first check of the nodes.
+            done = self._reconcile_presence(drops=False)
             self._outgoing.put_nowait(_Outgoing(base, done, None, None, None))
         log.info("node %s leads the office (term %d, seq %d)", self.node_id, term, base)
         tasks = [
@@ -777,6 +802,7 @@ class RedisEventHub(EventHub):
             Entry(
                 term=self.term,
                 node=self.node_id,
+                n=next(self._entries),
                 base_seq=out.base_seq,
                 deliveries=[
                     Shipped(d.event, None if d.to is None else sorted(d.to))
@@ -823,13 +849,13 @@ class RedisEventHub(EventHub):
             await self.redis.delete(self._k_people(node))
         return [n for n, a in zip(nodes, alive, strict=True) if a]
 
-    def _reconcile_presence(self) -> Done:
+    def _reconcile_presence(self, *, drops: bool = True) -> Done:
         """Bring links in line with who is connected: no ghosts, nobody left out."""
         done = Done()
         now = time.time()
         st = self.office.state
         for pid, presence in list(st.presence.items()):
-            if presence.link is Link.ONLINE and not self.leader.connected(pid):
+            if drops and presence.link is Link.ONLINE and not self.leader.connected(pid):
                 self.leader._commit(done, self.office.disconnect(pid, now, signed_out=False))
         for pid in list(self.leader.where):
             if pid in st.people and st.presence_of(pid).link is not Link.ONLINE:
@@ -837,8 +863,10 @@ class RedisEventHub(EventHub):
         return done
 
     async def _watch_nodes(self) -> None:
+        # The first check waits a heartbeat and more, so every live node has recorded
+        # its people (again, after a Redis restart) before anyone's link is dropped.
+        await asyncio.sleep(max(self.settings.reconcile_s, self.settings.heartbeat_s * 2))
         while self.leading:
-            await asyncio.sleep(self.settings.reconcile_s)
             try:
                 live = set(await self._live_nodes())
                 async with self._lock:
@@ -853,6 +881,7 @@ class RedisEventHub(EventHub):
                         self._outgoing.put_nowait(_Outgoing(base, done, None, None, None))
             except (RedisError, OSError) as exc:
                 log.warning("cannot check the nodes: %s", exc)
+            await asyncio.sleep(self.settings.reconcile_s)
 
     # ------------------------------------------------------------ rooms owned by a node
 
