@@ -77,7 +77,12 @@ log = logging.getLogger("yoriai.session")
 
 MAX_SERVER_FRAME = 32 * 1024 * 1024  # snapshots of a large office are big
 _AUTH_FAILURES = frozenset(
-    {ErrorCode.BAD_CREDENTIALS, ErrorCode.ACCOUNT_DISABLED, ErrorCode.UNSUPPORTED_VERSION}
+    {
+        ErrorCode.BAD_CREDENTIALS,
+        ErrorCode.ACCOUNT_DISABLED,
+        ErrorCode.UNSUPPORTED_VERSION,
+        ErrorCode.LOCKED_OUT,
+    }
 )
 
 R = TypeVar("R")

@@ -18,6 +18,7 @@ class ErrorCode(enum.StrEnum):
     BAD_CREDENTIALS = "bad_credentials"
     TOKEN_EXPIRED = "token_expired"
     ACCOUNT_DISABLED = "account_disabled"
+    LOCKED_OUT = "locked_out"  # too many failed sign-ins: wait, then try again
     FORBIDDEN = "forbidden"
     # the office
     NOT_FOUND = "not_found"

@@ -66,6 +66,7 @@ from server.eventhub import (
     Reply,
 )
 from server.hub import Hub
+from server.lockout import Lockout, LockoutPolicy, say_seconds
 from server.metrics import Metrics
 from server.passwords import hash_password_async, needs_rehash, verify_password_async
 from server.queries import SITE_QUERIES, Queries
@@ -116,6 +117,16 @@ class YoriaiServer:
         # The clock for attendance (closing times, retention); tests move it forward.
         self.clock: Callable[[], float] = time.time
         self.reports = report_reader(store)
+        limits = config.limits
+        self.lockout = Lockout(
+            store,
+            LockoutPolicy(
+                account_free=limits.lockout_account_free,
+                address_free=limits.lockout_address_free,
+                base_s=limits.lockout_base_s,
+                max_s=limits.lockout_max_s,
+            ),
+        )
         self.queries = Queries(self.office, store, self.reports, lambda: self.clock())
 
     @classmethod
@@ -444,14 +455,33 @@ class YoriaiServer:
         await self._attach(client, person, token, expires, request.id)
 
     async def _check_password(self, client: _Client, request: Login) -> Person | None:
+        address = client.conn.remote_address
+        peer = str(address[0]) if address else None
+        now = time.time()
+        wait = await self.lockout.locked_for(request.username, peer, now)
+        if wait > 0:
+            self.metrics.logins.labels("locked_out").inc()
+            self._error(
+                client,
+                request.id,
+                ErrorCode.LOCKED_OUT,
+                f"too many failed sign-ins: try again in {say_seconds(wait)}",
+            )
+            return None
         creds = await self.store.credentials(request.username)
         ok = await verify_password_async(creds.password_hash if creds else None, request.password)
         if creds is None or not ok:
             self.metrics.logins.labels("bad_credentials").inc()
+            for key, seconds in await self.lockout.failed(request.username, peer, now):
+                await self.store.audit(
+                    now, key, "signin.lockout", f"locked for {say_seconds(seconds)}"
+                )
+                log.warning("sign-in lockout: %s for %s", key, say_seconds(seconds))
             self._error(
                 client, request.id, ErrorCode.BAD_CREDENTIALS, "wrong user name or password"
             )
             return None
+        await self.lockout.succeeded(request.username)
         if creds.disabled:
             self.metrics.logins.labels("disabled").inc()
             self._error(client, request.id, ErrorCode.ACCOUNT_DISABLED, "this account is disabled")

@@ -38,6 +38,11 @@ class Limits:
     # Captions per connection: a client sends at most ~4 partials a second plus finals.
     caption_rate_per_s: float = 8.0
     caption_burst: float = 16.0
+    # Failed sign-ins before a lockout (per account, per address) and its backoff.
+    lockout_account_free: int = 5
+    lockout_address_free: int = 20
+    lockout_base_s: float = 30.0
+    lockout_max_s: float = 900.0
 
 
 @dataclass(frozen=True, slots=True)

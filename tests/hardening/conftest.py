@@ -1,0 +1,3 @@
+from tests.integration.support import office, start_office
+
+__all__ = ["office", "start_office"]
