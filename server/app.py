@@ -366,6 +366,7 @@ class YoriaiServer:
                         client, rid, ErrorCode.FORBIDDEN, "only administrators read the audit log"
                     )
                     return
+                await self.store.audit(time.time(), person.id, "audit.read", str(limit))
                 entries = await self.store.audit_entries(limit)
                 self.hub.send(client.conn, AuditEntries(id=rid, entries=entries))
             case GetCaptionHistory():

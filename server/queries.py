@@ -107,9 +107,15 @@ class Queries:
             raise OfficeError(ErrorCode.NOT_AUTHENTICATED, "unknown person")
         match request:
             case GetBoard():
-                return self._board(viewer, request)
+                board = self._board(viewer, request)
+                await self.store.audit(self.clock(), viewer.id, "board.read", request.site_id)
+                return board
             case GetRoster():
-                return self._roster(viewer, request)
+                roster_reply = self._roster(viewer, request)
+                await self.store.audit(
+                    self.clock(), viewer.id, "roster.read", request.team or "(all)"
+                )
+                return roster_reply
             case GetHistory():
                 return await self._history(viewer, request)
             case GetReport():
@@ -121,7 +127,10 @@ class Queries:
             case ExportHistory():
                 return await self._export(viewer, request)
             case GetRollCall():
-                return self._rollcall(viewer, request)
+                status = self._rollcall(viewer, request)
+                if viewer.role is not Role.MEMBER:  # a manager reads their people's answers
+                    await self.store.audit(self.clock(), viewer.id, "rollcall.read", "")
+                return status
 
     # ------------------------------------------------------------ live views
 

@@ -125,9 +125,7 @@ class Balancer:
     def config(self) -> str:
         text = HAPROXY_TEMPLATE.read_text()
         text = text.replace("bind 127.0.0.1:8765", f"bind 127.0.0.1:{self.port}")
-        servers = "\n".join(
-            f"    server {n.name} 127.0.0.1:{n.port} check" for n in self.nodes
-        )
+        servers = "\n".join(f"    server {n.name} 127.0.0.1:{n.port} check" for n in self.nodes)
         return re.sub(r"(    server yoriai-\d .*\n?)+", servers + "\n", text)
 
     def start(self) -> None:

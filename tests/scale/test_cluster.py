@@ -48,9 +48,7 @@ class Cluster:
 
 
 @pytest.fixture
-async def cluster(
-    pg_url: str, redis_server: RedisServer, tmp_path: Path
-) -> AsyncIterator[Cluster]:
+async def cluster(pg_url: str, redis_server: RedisServer, tmp_path: Path) -> AsyncIterator[Cluster]:
     store = await open_store(pg_url)
     await create_demo(store)
     await store.close()
@@ -144,8 +142,10 @@ async def test_three_nodes_one_office_and_a_killed_leader(cluster: Cluster) -> N
     leader.kill()
     killed_at = time.monotonic()
     await until(
-        lambda: all(s.status is Status.ONLINE for s in sessions)
-        and leader_of(cluster.nodes) not in (None, leader),
+        lambda: (
+            all(s.status is Status.ONLINE for s in sessions)
+            and leader_of(cluster.nodes) not in (None, leader)
+        ),
         15,
         "every client back online and a new leader",
     )
@@ -167,7 +167,11 @@ async def test_three_nodes_one_office_and_a_killed_leader(cluster: Cluster) -> N
         rooms = {r.id: r for r in await store.rooms()}
         assert rooms["war-room"].capacity == 4
         (checkin,) = await store.open_checkins()
-        assert (checkin.id, checkin.person_id, checkin.plan) == (checkin_id, "emma", "午前: 設計レビュー")
+        assert (checkin.id, checkin.person_id, checkin.plan) == (
+            checkin_id,
+            "emma",
+            "午前: 設計レビュー",
+        )
         actions = {(e.actor, e.action, e.detail) for e in await store.audit_entries()}
         assert ("aiko", "room.create", "war-room") in actions
     finally:
@@ -201,8 +205,10 @@ async def test_redis_then_postgres_restart_fail_clearly_and_recover(
     # Redis is back (empty: no persistence): the nodes elect a leader again by themselves.
     cluster.redis.start()
     await until(
-        lambda: leader_of(cluster.nodes) is not None
-        and all((n.health() or {}).get("redis") == "ok" for n in cluster.nodes),
+        lambda: (
+            leader_of(cluster.nodes) is not None
+            and all((n.health() or {}).get("redis") == "ok" for n in cluster.nodes)
+        ),
         20,
         "a leader after Redis came back",
     )

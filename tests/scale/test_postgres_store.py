@@ -19,8 +19,8 @@ from rooms.presence import Location, LocationKind
 from rooms.rollcall import RollCall, RollCallAnswer, Safety
 from rooms.room import Room
 from rooms.telework import ReportName
-from server.passwords import hash_password
 from server.migrations import MIGRATIONS, POSTGRES_MIGRATIONS
+from server.passwords import hash_password
 from server.postgres import FencedOff, PgReportReader, PgStore, dollar_params
 from server.reports import ReportReader
 from server.storage import StorageError, Store
@@ -183,9 +183,7 @@ async def test_postgres_answers_as_sqlite_does_and_its_reports_match_the_hand_fi
             for scope in (None, people[:3]):
                 tables = {}
                 for name in ReportName:
-                    mine = await pg_reader.run_async(
-                        name, START, END, people=scope, core_day=CORE
-                    )
+                    mine = await pg_reader.run_async(name, START, END, people=scope, core_day=CORE)
                     theirs = await lite_reader.run_async(
                         name, START, END, people=scope, core_day=CORE
                     )
