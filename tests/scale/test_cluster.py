@@ -212,7 +212,7 @@ async def test_redis_then_postgres_restart_fail_clearly_and_recover(
         20,
         "a leader after Redis came back",
     )
-    for attempt in range(40):
+    for _attempt in range(40):
         try:
             await by["haruto"].join("room-1")
             break
@@ -234,7 +234,7 @@ async def test_redis_then_postgres_restart_fail_clearly_and_recover(
         await by["riku"].set_presence(status_text="データベース待ち")
     finally:
         postgres.start()
-    for attempt in range(40):
+    for _attempt in range(40):
         try:
             await by["riku"].check_in(TONO, plan="雪の日")
             break
