@@ -485,7 +485,19 @@ class Session:
                     waiting, timeout=max(0.0, remaining), return_when=asyncio.FIRST_COMPLETED
                 )
                 if future in finished:
-                    break
+                    answer = future.result() if future.exception() is None else None
+                    retry = (
+                        isinstance(answer, Error)
+                        and answer.code == ErrorCode.SERVICE_UNAVAILABLE
+                        and deadline - loop.time() > 0.5
+                    )
+                    if not retry:
+                        break
+                    # The office is changing hands: ask again, same id, shortly.
+                    future = loop.create_future()
+                    self._pending[request.id] = (request, future)
+                    await asyncio.sleep(0.25)
+                    continue
                 if link in finished:
                     continue  # dropped: send again once we are back
                 raise SessionError("timeout", "the server did not answer in time")

@@ -37,6 +37,10 @@ class ErrorCode(enum.StrEnum):
     # the server
     INTERNAL = "internal"
     STORAGE_UNAVAILABLE = "storage_unavailable"
+    # Many servers: the office did not answer in time (its leader is changing, or the
+    # message service is down). The request may or may not have been done: send it
+    # again with the same id, and the server answers without doing it twice.
+    SERVICE_UNAVAILABLE = "service_unavailable"
 
 
 class OfficeError(Exception):

@@ -1047,6 +1047,30 @@ class Office:
                 d.send(SiteChanged(seq=d.next_seq(), site=site), None)
         return _dedupe_resolutions(d.outcome)
 
+    def sync_checkins(self, stored: Iterable[CheckIn], now: float) -> Outcome:
+        """Bring open check-ins in line with what is stored.
+
+        A new leader of many servers calls this: the one before it may have saved a
+        check-in (or its end) and died before telling anyone. The person hears of their
+        own check-in, their location follows it, and managers hear as usual.
+        """
+        d = _Draft(self.state)
+        saved = {c.person_id: c for c in stored if c.person_id in self.state.people}
+        for pid in sorted(set(saved) | set(self.state.checkins)):
+            mine, theirs = self.state.checkins.get(pid), saved.get(pid)
+            if mine == theirs:
+                continue
+            if theirs is not None:
+                d.send(CheckInChanged(checkin=theirs), {pid})
+            elif mine is not None:
+                d.send(CheckInChanged(checkin=None, ended=mine), {pid})
+            d.set_checkin(pid, theirs)
+            if theirs is not None:
+                cur = d.presence(pid)
+                d.set_presence(pid, msgspec.structs.replace(cur, location=theirs.location))
+        self._finish(d, now)
+        return d.outcome
+
     def upsert_person(self, person: Person) -> Outcome:
         d = _Draft(self.state)
         if self.state.people.get(person.id) != person:

@@ -73,7 +73,7 @@ _reply_decoder = msgspec.json.Decoder(Reply)
 
 
 def unavailable(message: str = "the office is not answering right now: try again shortly") -> Error:
-    return Error(id=None, code=ErrorCode.UNAVAILABLE, message=message)
+    return Error(id=None, code=ErrorCode.SERVICE_UNAVAILABLE, message=message)
 
 
 @dataclass(slots=True)

@@ -665,7 +665,19 @@ class RedisEventHub(EventHub):
             self.synced = True
             self._started = time.monotonic()
             base = self.office.state.seq
+            done = Done()
             try:
+                # What the last leader saved but may not have told anyone before it died.
+                store = self.leader.store
+                self.leader._commit(
+                    done,
+                    self.office.sync_directory(
+                        await store.people(), await store.rooms(), await store.sites(), time.time()
+                    ),
+                )
+                self.leader._commit(
+                    done, self.office.sync_checkins(await store.open_checkins(), time.time())
+                )
                 await self._rebuild_where()
                 self.leader.recent.load(
                     await self.leader.store.applied_requests(
@@ -677,7 +689,8 @@ class RedisEventHub(EventHub):
                 log.warning("taking over with what we know: %s", exc)
             # Links are only raised now: a node whose record Redis lost (a restart) writes
             # it again within a heartbeat, so drops wait for the first check of the nodes.
-            done = self._reconcile_presence(drops=False)
+            raised = self._reconcile_presence(drops=False)
+            done.deliveries += raised.deliveries
             self._outgoing.put_nowait(_Outgoing(base, done, None, None, None))
         log.info("node %s leads the office (term %d, seq %d)", self.node_id, term, base)
         tasks = [
