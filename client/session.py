@@ -138,7 +138,10 @@ class Session:
         reconnect: bool = True,
         backoff: tuple[float, float] = (0.25, 10.0),
         request_timeout: float = 15.0,
+        keepalive: tuple[float, float] = (20.0, 20.0),
     ) -> None:
+        """`keepalive` is (ping interval, ping timeout): how soon a silent link is noticed
+        as dead and the session reconnects. Shorten it on links that drop often."""
         self.url = url
         self.username = username
         self._password = password
@@ -147,6 +150,7 @@ class Session:
         self._reconnect = reconnect
         self._backoff = backoff
         self._request_timeout = request_timeout
+        self._keepalive = keepalive
         self.mirror = Mirror()
         self.status = Status.DISCONNECTED
         self.person_id: str | None = None
@@ -244,8 +248,10 @@ class Session:
                     compression=None,
                     proxy=None,
                     open_timeout=10,
-                    ping_interval=20,
-                    ping_timeout=20,
+                    ping_interval=self._keepalive[0],
+                    ping_timeout=self._keepalive[1],
+                    # A dead link will not carry the closing handshake either.
+                    close_timeout=min(10.0, self._keepalive[1]),
                 ) as ws:
                     self._ws = ws
                     await self._sign_in(ws)

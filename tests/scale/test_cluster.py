@@ -54,18 +54,20 @@ async def cluster(pg_url: str, redis_server: RedisServer, tmp_path: Path) -> Asy
     await store.close()
     assert set(USERS) <= {p.id for p in DEMO_PEOPLE}
     nodes = [Node(f"node-{n}", pg_url, redis_server.url, tmp_path) for n in (1, 2, 3)]
-    nodes[0].start()  # the first leads; the others load the office from it
-    await asyncio.gather(*(asyncio.to_thread(n.start) for n in nodes[1:]))
     balancer = Balancer(nodes, tmp_path)
-    await asyncio.to_thread(balancer.start)
     c = Cluster(nodes, balancer, redis_server, pg_url, {})
-    yield c
-    for s in c.sessions.values():
-        with contextlib.suppress(Exception):
-            await s.close()
-    balancer.stop()
-    for n in nodes:
-        n.stop()
+    try:
+        nodes[0].start()  # the first leads; the others load the office from it
+        await asyncio.gather(*(asyncio.to_thread(n.start) for n in nodes[1:]))
+        await asyncio.to_thread(balancer.start)
+        yield c
+    finally:
+        for s in c.sessions.values():
+            with contextlib.suppress(Exception):
+                await s.close()
+        balancer.stop()
+        for n in nodes:
+            n.stop()
 
 
 def _view(s: Session) -> tuple[object, ...]:
