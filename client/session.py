@@ -474,6 +474,8 @@ class Session:
                 ws = self._ws
                 if ws is None or self.status is not Status.ONLINE:
                     if not await self._wait_online(deadline, future):
+                        if future.done():
+                            break  # failed by close(): reported below
                         if sent:
                             raise Unconfirmed("no reply: the connection is still down") from None
                         raise NotSent("not sent: the connection is still down")

@@ -90,6 +90,7 @@ class _Client:
     token_hash: str | None = None
     signed_out: bool = False
     gone: bool = False  # the socket closed (a late sign-in reply must not register it)
+    signing_in: bool = False  # a login is being checked (argon2 queues in a surge)
     refused: int = 0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -331,6 +332,11 @@ class YoriaiServer:
             await self._detach(client)
 
     def _sign_in_timeout(self, client: _Client) -> None:
+        if client.signing_in and not client.gone:
+            # Not idle: its sign-in waits its turn (a surge of logins). Look again later.
+            loop = asyncio.get_running_loop()
+            loop.call_later(self.config.limits.sign_in_timeout_s, self._sign_in_timeout, client)
+            return
         if client.person_id is None:
             task = asyncio.get_running_loop().create_task(
                 client.conn.close(CLOSE_POLICY, "sign in first")
@@ -345,7 +351,11 @@ class YoriaiServer:
     async def _dispatch(self, client: _Client, request: ClientRequest) -> None:
         match request:
             case Login() | Resume():
-                await self._sign_in(client, request)
+                client.signing_in = True
+                try:
+                    await self._sign_in(client, request)
+                finally:
+                    client.signing_in = False
             case Ping(id=rid):
                 self.hub.send(client.conn, Pong(id=rid, server_time=time.time()))
             case _ if client.person_id is None:
@@ -366,8 +376,9 @@ class YoriaiServer:
                         client, rid, ErrorCode.FORBIDDEN, "only administrators read the audit log"
                     )
                     return
-                await self.store.audit(time.time(), person.id, "audit.read", str(limit))
                 entries = await self.store.audit_entries(limit)
+                # Recorded after the read: the reader sees the log as it was.
+                await self.store.audit(time.time(), person.id, "audit.read", str(limit))
                 self.hub.send(client.conn, AuditEntries(id=rid, entries=entries))
             case GetCaptionHistory():
                 await self._caption_history(client, client.person_id, request)
