@@ -371,6 +371,10 @@ class Session:
         match message:
             case Snapshot():
                 self.mirror.load(message)
+                if self.status is Status.ONLINE:
+                    # A fresh office mid-session (a resync, or many servers after a
+                    # leader change): put back what we chose if it was lost.
+                    await self._restore()
             case Welcome() | Ok() | Error() | Pong() | AuditEntries() | CaptionHistory():
                 self._reply(message)
             case (

@@ -429,7 +429,7 @@ class RedisEventHub(EventHub):
                     self._redis_ok = True
                 except RedisError:
                     self._redis_ok = False
-                    listeners = 0
+                    break  # no message service: say so now rather than at the deadline
                 if listeners:
                     # Answered through the log; resent by _read_log if the leader changes.
                     with contextlib.suppress(TimeoutError):
@@ -443,7 +443,11 @@ class RedisEventHub(EventHub):
                 return future.result()
         finally:
             self._pending.pop(ticket, None)
-        reply = unavailable()
+        reply = unavailable(
+            "the office is not answering right now: try again shortly"
+            if self._redis_ok
+            else "the office's message service is unreachable: try again shortly"
+        )
         if on_reply is not None:
             on_reply(reply)
         return reply
