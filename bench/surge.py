@@ -145,6 +145,7 @@ class RawClients:
         self.readers: list[asyncio.Task[None]] = []
         self.probe: bytes | None = None
         self.arrivals: list[float] = []
+        self.last_frame = 0.0
 
     async def add(self, first: int, count: int, concurrency: int = 25) -> int:
         """Sign in `count` more; returns how many made it."""
@@ -176,6 +177,7 @@ class RawClients:
         loop = asyncio.get_running_loop()
         with contextlib.suppress(Exception):
             async for frame in ws:  # type: ignore[attr-defined]
+                self.last_frame = loop.time()
                 data = frame if isinstance(frame, bytes) else frame.encode()
                 if self.probe is not None and self.probe in data:
                     self.arrivals.append(loop.time())
@@ -200,7 +202,11 @@ async def probe_capacity(
             made = await raw.add(len(sessions) + len(raw.conns), count)
             if made < count:
                 print(f"  only {made} of {count} more could sign in", flush=True)
-            await asyncio.sleep(3)  # let the arrivals' presence settle
+            # Measure the steady state: wait until the arrivals' own presence storm (each
+            # newcomer is announced to everyone) has been delivered.
+            settle = loop.time() + 120
+            while loop.time() < settle and loop.time() - raw.last_frame < 1.5:
+                await asyncio.sleep(0.25)
             total = len(sessions) + len(raw.conns)
             worst: list[float] = []
             for n in range(3):

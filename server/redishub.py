@@ -285,7 +285,9 @@ class RedisEventHub(EventHub):
         self._release = self.redis.register_script(_RELEASE)
         self._report = self.redis.register_script(_REPORT)
         self._lock = asyncio.Lock()  # the office lock, while this node leads
-        self._versions = itertools.count(1)
+        # Versions start from the clock, so a server restarted under the same --node-id
+        # reports newer versions than its previous life did.
+        self._versions = itertools.count(int(time.time() * 1_000_000))
         self._tickets = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._outgoing: asyncio.Queue[_Outgoing] = asyncio.Queue()
@@ -340,6 +342,8 @@ class RedisEventHub(EventHub):
 
     async def start(self) -> None:
         try:
+            # A previous life under this node id may have left people behind: not ours.
+            await self.redis.delete(self._k_people(self.node_id))
             last: Any = await self.redis.xrevrange(self._k_log, count=1)
             self._redis_ok = True
         except RedisError as exc:

@@ -185,6 +185,18 @@ async def test_three_nodes_one_office_and_a_killed_leader(cluster: Cluster) -> N
     await until(lambda: no_ghosts(by["hana"], set(USERS) - {"kenji"}), 10, "kenji offline")
     await converge(rest)
 
+    # The killed server comes back under the same name and takes new people in.
+    await asyncio.to_thread(leader.start)
+    await asyncio.sleep(3)  # HAProxy marks it up after two health checks a second apart
+    late = cluster.session("minjun")
+    await late.connect()
+    await until(lambda: (leader.health() or {}).get("online", 0) >= 1, 10, "people on it")
+    everyone = set(USERS) - {"kenji"} | {"minjun"}
+    await until(lambda: no_ghosts(by["hana"], everyone), 10, "minjun online")
+    await converge([*rest, late])
+    await late.join("war-room")
+    await until(lambda: by["aiko"].state.occupants_of("war-room") == {"aiko", "minjun"}, 10, "join")
+
 
 async def test_redis_then_postgres_restart_fail_clearly_and_recover(
     cluster: Cluster, postgres: PostgresServer
