@@ -205,7 +205,7 @@ async def probe_capacity(
             # Measure the steady state: wait until the arrivals' own presence storm (each
             # newcomer is announced to everyone) has been delivered.
             settle = loop.time() + 120
-            while loop.time() < settle and loop.time() - raw.last_frame < 1.5:
+            while loop.time() < settle and loop.time() - raw.last_frame < 1.5:  # noqa: ASYNC110
                 await asyncio.sleep(0.25)
             total = len(sessions) + len(raw.conns)
             worst: list[float] = []
