@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from websockets.asyncio.client import connect  # noqa: E402
 
-from client.session import Session  # noqa: E402
+from client.session import Session, SessionError  # noqa: E402
 from rooms.people import Person  # noqa: E402
 from rooms.protocol import (  # noqa: E402
     PROTOCOL_VERSION,
@@ -214,7 +214,11 @@ async def probe_capacity(
                 raw.arrivals = []
                 raw.probe = text.encode()
                 sent = loop.time()
-                await sessions[n].set_presence(status_text=text)
+                try:
+                    await sessions[n].set_presence(status_text=text)
+                except SessionError as exc:  # overloaded: this many is too many
+                    print(f"  {total} clients: the change was refused ({exc})", flush=True)
+                    return best
                 await asyncio.sleep(2.0)
                 got = [t - sent for t in raw.arrivals]
                 worst += got + [10.0] * (len(raw.conns) - len(got))

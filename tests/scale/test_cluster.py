@@ -143,19 +143,20 @@ async def test_three_nodes_one_office_and_a_killed_leader(cluster: Cluster) -> N
     assert on_leader > 0
     leader.kill()
     killed_at = time.monotonic()
+
+    def left() -> float:  # the bound: converged within 10 s of the kill
+        return max(0.1, killed_at + 10 - time.monotonic())
+
     await until(
         lambda: (
             all(s.status is Status.ONLINE for s in sessions)
             and leader_of(cluster.nodes) not in (None, leader)
         ),
-        15,
+        left(),
         "every client back online and a new leader",
     )
-    await converge(sessions, within=10)
-    took = await until(lambda: no_ghosts(by["hana"], set(USERS)), 10, "no ghosts")
-    await converge(sessions, within=5)
-    elapsed = time.monotonic() - killed_at
-    assert elapsed < 10 + took, elapsed
+    await until(lambda: no_ghosts(by["hana"], set(USERS)), left(), "no ghosts")
+    await converge(sessions, within=left())
     st = by["hana"].state
     # Each client put back its own room; the office kept what others did.
     assert st.occupants_of("room-1") == {"yui", "haruto", "mei"}
