@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import json
 import resource
@@ -56,6 +57,9 @@ async def make_directory(target: str, people: int) -> None:
     await store.close()
 
 
+FAILURE_REASONS: collections.Counter[str] = collections.Counter()
+
+
 async def surge(url: str, clients: int, within: float) -> tuple[list[Session], int, float]:
     """Log `clients` people in, spread evenly over `within` seconds."""
     sessions: list[Session] = []
@@ -71,8 +75,9 @@ async def surge(url: str, clients: int, within: float) -> tuple[list[Session], i
         try:
             await s.connect()
             sessions.append(s)
-        except Exception:
+        except Exception as exc:
             failures += 1
+            FAILURE_REASONS[getattr(exc, "code", type(exc).__name__)] += 1
             await s.close()
 
     await asyncio.gather(*(one(n) for n in range(clients)))
@@ -326,6 +331,9 @@ async def main() -> None:
         )
         sessions, failures, took = await surge(balancer.url, args.clients, args.within)
         print(f"  {len(sessions)} signed in, {failures} failed, {took:.1f} s", flush=True)
+        if FAILURE_REASONS:
+            print(f"  why: {dict(FAILURE_REASONS)}", flush=True)
+            FAILURE_REASONS.clear()
         multi = await fan_out(sessions, args.changes)
         print(
             f"  fan-out across nodes: p50 {pct(multi, 50):.0f} ms, p99 {pct(multi, 99):.0f} ms",
@@ -357,6 +365,8 @@ async def main() -> None:
         await asyncio.to_thread(start_single, single)
         url = f"ws://127.0.0.1:{single.port}"
         sessions, s_failures, s_took = await surge(url, args.clients, args.within)
+        if FAILURE_REASONS:
+            print(f"  why: {dict(FAILURE_REASONS)}", flush=True)
         one_node = await fan_out(sessions, args.changes)
         print(
             f"  {len(sessions)} signed in, {s_failures} failed; fan-out p50 "

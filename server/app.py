@@ -538,9 +538,13 @@ class YoriaiServer:
             id=rid, protocol=PROTOCOL_VERSION, person_id=person.id, token=token, expires_at=expires
         )
 
+        settled = False
+
         def attached(reply: Reply) -> None:
             # Runs in order with the office's events: the snapshot is exactly the state
             # the events that follow build on.
+            nonlocal settled
+            settled = True
             self._arriving[person.id] -= 1
             if isinstance(reply, Error):
                 self._error(client, rid, reply.code, reply.message)
@@ -556,7 +560,11 @@ class YoriaiServer:
         work = ConnectWork(
             node=self.events.node_id, person=person, version=self.events.next_version()
         )
-        reply = await self.events.submit(work, attached)
+        try:
+            reply = await self.events.submit(work, attached)
+        finally:
+            if not settled:  # failed before it was answered: no longer arriving
+                self._arriving[person.id] -= 1
         if client.gone or isinstance(reply, Error):
             await self._report_gone(person.id, signed_out=False)
 
