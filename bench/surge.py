@@ -178,6 +178,10 @@ class RawClients:
         await asyncio.gather(*(one(n) for n in range(first, first + count)))
         return made
 
+    @property
+    def alive(self) -> int:
+        return sum(not r.done() for r in self.readers)
+
     async def _read(self, ws: object) -> None:
         loop = asyncio.get_running_loop()
         with contextlib.suppress(Exception):
@@ -226,10 +230,11 @@ async def probe_capacity(
                     return best
                 await asyncio.sleep(2.0)
                 got = [t - sent for t in raw.arrivals]
-                worst += got + [10.0] * (len(raw.conns) - len(got))
+                worst += got + [10.0] * (raw.alive - len(got))
             p99 = pct(worst, 99)
-            print(f"  {total} clients: p99 {p99:.0f} ms", flush=True)
-            if p99 > 1000 or made < count:
+            dropped = len(raw.conns) - raw.alive
+            print(f"  {total} clients: p99 {p99:.0f} ms, {dropped} connections lost", flush=True)
+            if p99 > 1000 or made < count or dropped:
                 break
             best = total
     finally:
