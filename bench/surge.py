@@ -328,7 +328,7 @@ async def main() -> None:
         nodes[0].start()
         for n in nodes[1:]:
             n.start()
-        balancer = Balancer(nodes, work)
+        balancer = Balancer(nodes, work, maxconn=9000)
         balancer.start()
 
         print(

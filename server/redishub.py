@@ -267,8 +267,12 @@ class RedisEventHub(EventHub):
         self._deliver = deliver
         self._resync_clients = resync_clients
         self._local_people = local_people
-        self.redis: aioredis.Redis = aioredis.Redis.from_url(
+        # A surge of sign-ins makes hundreds of calls at once: they wait for one of a
+        # bounded set of connections instead of failing with "too many connections".
+        pool = aioredis.BlockingConnectionPool.from_url(
             settings.redis_url,
+            max_connections=64,
+            timeout=settings.forward_timeout_s,
             socket_timeout=max(3.0, settings.lease_s),
             socket_connect_timeout=2.0,
             health_check_interval=5,
@@ -276,6 +280,7 @@ class RedisEventHub(EventHub):
             retry=Retry(NoBackoff(), 1),
             retry_on_error=[RedisConnectionError],
         )
+        self.redis: aioredis.Redis = aioredis.Redis(connection_pool=pool)
         p = settings.prefix
         self._k_leader = p + "leader"
         self._k_log = p + "log"
@@ -387,6 +392,7 @@ class RedisEventHub(EventHub):
             await self.redis.delete(self._k_alive(self.node_id))
         self._fail_pending(unavailable("the server is shutting down"))
         await self.redis.aclose()
+        await self.redis.connection_pool.disconnect()
 
     # ------------------------------------------------------------ submitting work
 

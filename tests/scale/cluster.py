@@ -116,6 +116,7 @@ class Balancer:
     nodes: list[Node]
     workdir: Path
     port: int = field(default_factory=free_port)
+    maxconn: int = 2000  # tests: well inside any open-files limit (the bench raises it)
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -125,6 +126,7 @@ class Balancer:
     def config(self) -> str:
         text = HAPROXY_TEMPLATE.read_text()
         text = text.replace("bind 127.0.0.1:8765", f"bind 127.0.0.1:{self.port}")
+        text = re.sub(r"maxconn \d+", f"maxconn {self.maxconn}", text)
         servers = "\n".join(f"    server {n.name} 127.0.0.1:{n.port} check" for n in self.nodes)
         return re.sub(r"(    server yoriai-\d .*\n?)+", servers + "\n", text)
 

@@ -188,7 +188,7 @@ async def test_three_nodes_one_office_and_a_killed_leader(cluster: Cluster) -> N
 
     # The killed server comes back under the same name and takes new people in.
     await asyncio.to_thread(leader.start)
-    await asyncio.sleep(3)  # HAProxy marks it up after two health checks a second apart
+    await asyncio.sleep(5)  # HAProxy marks it up after two health checks 2 s apart
     late = cluster.session("minjun")
     await late.connect()
     await until(lambda: (leader.health() or {}).get("online", 0) >= 1, 10, "people on it")
