@@ -32,6 +32,7 @@ from rooms.protocol import (
     AuditEntry,
     BoardReply,
     CaptionHistory,
+    CreateInvite,
     CreateRoom,
     DeleteRoom,
     EndCheckIn,
@@ -41,6 +42,7 @@ from rooms.protocol import (
     GetCaptionHistory,
     HistoryFile,
     HistoryReply,
+    InviteCreated,
     JoinRoom,
     KnockOn,
     LeaveRoom,
@@ -62,12 +64,15 @@ from rooms.protocol import (
     SendCaption,
     SendChat,
     ServerMessage,
+    SetLanguage,
     SetPresence,
     SetRoomCaptions,
     Snapshot,
     StartCheckIn,
     Sync,
     TapPerson,
+    VoiceAnswer,
+    VoiceConfig,
     Welcome,
     decode_server,
     encode,
@@ -76,12 +81,16 @@ from rooms.protocol import (
 log = logging.getLogger("yoriai.session")
 
 MAX_SERVER_FRAME = 32 * 1024 * 1024  # snapshots of a large office are big
+# Refusals that retrying cannot fix. NOT_AUTHENTICATED here means a saved token was
+# refused and there is no password to fall back on.
 _AUTH_FAILURES = frozenset(
     {
         ErrorCode.BAD_CREDENTIALS,
         ErrorCode.ACCOUNT_DISABLED,
         ErrorCode.UNSUPPORTED_VERSION,
         ErrorCode.LOCKED_OUT,
+        ErrorCode.NOT_AUTHENTICATED,
+        ErrorCode.TOKEN_EXPIRED,
     }
 )
 
@@ -164,12 +173,16 @@ class Session:
         self._status_listeners: list[StatusListener] = []
         self._changed = asyncio.Condition()
         self._runner: asyncio.Task[None] | None = None
+        self._waiters = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._online = asyncio.Event()
         # Completed when the current connection drops: requests in flight are resent.
         self._link: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         # Called after every reconnect, once the room is back (voice re-establishes here).
         self._resumed_hooks: list[Callable[[], Coroutine[Any, Any, None]]] = []
+        # Set once the first sign-in frame is on its way: a UI can build its window while
+        # the server checks the password and prepares the snapshot.
+        self.sign_in_sent = asyncio.Event()
         self._first = asyncio.get_running_loop().create_future()
         self._closing = False
         # What this person chose, restored after a reconnect if the server lost it.
@@ -181,12 +194,13 @@ class Session:
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    def remove_listener(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
     def add_status_listener(self, listener: StatusListener) -> None:
         self._status_listeners.append(listener)
+
+    def remove_listener(self, listener: Listener | StatusListener) -> None:
+        for listeners in (self._listeners, self._status_listeners):
+            with contextlib.suppress(ValueError):
+                listeners.remove(listener)  # type: ignore[arg-type]
 
     @property
     def state(self) -> Any:
@@ -198,8 +212,14 @@ class Session:
 
     async def wait_until(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
         """Wait until the predicate holds; checked after every message and status change."""
-        async with asyncio.timeout(within), self._changed:
-            await self._changed.wait_for(predicate)
+        if predicate():
+            return
+        self._waiters += 1
+        try:
+            async with asyncio.timeout(within), self._changed:
+                await self._changed.wait_for(predicate)
+        finally:
+            self._waiters -= 1
 
     # ------------------------------------------------------------ lifecycle
 
@@ -223,6 +243,9 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
         self._fail_pending(NotSent("the session was closed"))
+        self._settle_first(NotSent("the session was closed"))
+        if not self._first.cancelled() and self._first.done():
+            self._first.exception()  # read, so asyncio does not log it as never retrieved
         if self.status not in (Status.SIGNED_OUT, Status.FAILED):
             self._set_status(Status.DISCONNECTED)
 
@@ -299,6 +322,7 @@ class Session:
                 ErrorCode.BAD_CREDENTIALS, "no token and no password to sign in with"
             )
         await ws.send(encode(first).decode())
+        self.sign_in_sent.set()
         welcome = await self._await_welcome(ws, rid)
         if welcome is None and isinstance(first, Resume) and self._password is not None:
             # The token was revoked or expired: fall back to the password once.
@@ -386,6 +410,9 @@ class Session:
                 | PrivacyReply()
                 | HistoryFile()
                 | RollCallStatus()
+                | VoiceConfig()
+                | VoiceAnswer()
+                | InviteCreated()
             ):
                 self._reply(message)
             case _:
@@ -425,6 +452,9 @@ class Session:
         self._spawn(self._notify())
 
     async def _notify(self) -> None:
+        # Most messages have nobody waiting: skip the lock (it is per message, per client).
+        if not self._waiters:
+            return
         async with self._changed:
             self._changed.notify_all()
 
@@ -611,6 +641,10 @@ class Session:
     async def chat(self, text: str) -> None:
         await self._ok(SendChat(id=self._next_id(), text=text))
 
+    async def set_language(self, language: str) -> None:
+        """Set my preferred language (a canonical tag: normalise it first)."""
+        await self._ok(SetLanguage(id=self._next_id(), language=language))
+
     async def check_in(
         self,
         location: Location,
@@ -673,6 +707,12 @@ class Session:
         )
         assert isinstance(reply, CaptionHistory)
         return reply.lines
+
+    async def invite(self, room_id: str, ttl_s: float = 3600.0) -> InviteCreated:
+        """An invitation link for a guest from a browser, into one room."""
+        reply = await self._request(CreateInvite(id=self._next_id(), room_id=room_id, ttl_s=ttl_s))
+        assert isinstance(reply, InviteCreated)
+        return reply
 
     async def send_raw(self, frame: str | bytes) -> None:
         """Send a frame as it is (for tests of the server's defences)."""

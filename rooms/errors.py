@@ -34,6 +34,10 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "conflict"
     CAPTIONS_OFF = "captions_off"
     SITE_FULL = "site_full"
+    # voice and guests
+    INVITE_INVALID = "invite_invalid"
+    INVITE_EXPIRED = "invite_expired"
+    MEDIA_FAILED = "media_failed"
     # the server
     INTERNAL = "internal"
     STORAGE_UNAVAILABLE = "storage_unavailable"

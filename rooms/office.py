@@ -21,7 +21,7 @@ from rooms.checkin import MAX_REPORT_TEXT, CheckIn
 from rooms.errors import ErrorCode, OfficeError
 from rooms.knock import MAX_NOTE_TEXT, Knock, Resolution, Tap
 from rooms.network import address_in
-from rooms.people import Person, Role
+from rooms.people import LANGUAGES, Person, Role
 from rooms.presence import MAX_STATUS_TEXT, Availability, Link, Location, LocationKind, Presence
 from rooms.privacy import NOTICE_VERSION, notice_text
 from rooms.protocol import (
@@ -41,6 +41,7 @@ from rooms.protocol import (
     EndRollCall,
     Event,
     FeedPosted,
+    GuestRoom,
     HistoryDeleted,
     JoinRoom,
     KnockOn,
@@ -59,9 +60,11 @@ from rooms.protocol import (
     RollCallStarted,
     RoomChanged,
     RoomRemoved,
+    RosterEntry,
     ScheduleChanged,
     SendCaption,
     SendChat,
+    SetLanguage,
     SetPresence,
     SetRoomCaptions,
     SetSchedule,
@@ -84,6 +87,7 @@ from rooms.site import DEFAULT_TIME_ZONE, Site, closing_after, local_day, local_
 from rooms.state import OfficeState
 
 MAX_ROOM_CAPACITY = 500
+_GUEST_LIMIT = "guests can only talk in the room they were invited to"
 _IDENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
@@ -152,6 +156,12 @@ class SaveRollCallAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class SaveLanguage:
+    person_id: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
 class Audit:
     actor: str
     action: str
@@ -174,6 +184,7 @@ Effect = (
     | SaveRollCall
     | SaveRollCallAnswer
     | SaveCaption
+    | SaveLanguage
 )
 
 
@@ -385,6 +396,8 @@ class Office:
         """`peer` is the address the request came from: it verifies on-site check-ins."""
         if actor not in self.state.people:
             raise OfficeError(ErrorCode.NOT_AUTHENTICATED, "unknown person")
+        if self._role(actor) is Role.GUEST:
+            raise OfficeError(ErrorCode.FORBIDDEN, _GUEST_LIMIT)
         d = _Draft(self.state)
         match request:
             case SetPresence():
@@ -429,6 +442,8 @@ class Office:
                 self._answer_rollcall(d, actor, request, now)
             case EndRollCall():
                 self._end_rollcall(d, actor, now)
+            case SetLanguage(language=language):
+                self._set_language(d, actor, language)
         self._finish(d, now)
         return d.outcome
 
@@ -456,6 +471,19 @@ class Office:
                 self._check_location(req.location)
             new = msgspec.structs.replace(new, location=req.location)
         d.set_presence(actor, new)
+
+    def _set_language(self, d: _Draft, actor: str, language: str) -> None:
+        if language not in LANGUAGES:
+            raise OfficeError(
+                ErrorCode.INVALID,
+                f"{language!r} is not a supported language ({', '.join(sorted(LANGUAGES))})",
+            )
+        person = self.state.people[actor]
+        if person.language == language:
+            return
+        changed = msgspec.structs.replace(person, language=language)
+        d.send(PersonChanged(seq=d.next_seq(), person=changed), None)
+        d.effect(SaveLanguage(actor, language))
 
     def _check_location(self, location: Location) -> None:
         if location.kind is LocationKind.SATELLITE and location.site_id is None:
@@ -583,6 +611,8 @@ class Office:
         person = self.state.people.get(target)
         if person is None:
             raise OfficeError(ErrorCode.NOT_FOUND, f"there is no person {target!r}")
+        if person.role is Role.GUEST:
+            raise OfficeError(ErrorCode.FORBIDDEN, "a guest stays in the room they were invited to")
         theirs = d.presence(target)
         if theirs.link is Link.OFFLINE:
             raise OfficeError(ErrorCode.UNAVAILABLE, f"{person.display_name} is offline")
@@ -943,6 +973,51 @@ class Office:
                 at=now,
             )
             d.effect(SaveCaption(line))
+
+    # ------------------------------------------------------------ guests
+
+    def may_invite(self, actor: str, room_id: str) -> Room:
+        """The room a member may invite a guest into, or OfficeError."""
+        if actor not in self.state.people or self._role(actor) is Role.GUEST:
+            raise OfficeError(ErrorCode.FORBIDDEN, _GUEST_LIMIT)
+        room = self._room(room_id)
+        if not room.admits_member(actor):
+            raise OfficeError(ErrorCode.NOT_A_MEMBER, f"{room.name} is private to its members")
+        return room
+
+    def admit_guest(self, guest: Person, room_id: str, now: float) -> Outcome:
+        """A guest arrives by invitation: listed, online, and in the room. The
+        invitation is their pass, as a tap is for a member: a lock does not stop them."""
+        if guest.role is not Role.GUEST:
+            raise OfficeError(ErrorCode.INVALID, "only guests are admitted by invitation")
+        room = self._room(room_id)
+        if len(self.state.occupants_of(room_id)) >= room.capacity:
+            raise OfficeError(ErrorCode.ROOM_FULL, f"{room.name} is full ({room.capacity})")
+        d = _Draft(self.state)
+        d.send(PersonChanged(seq=d.next_seq(), person=guest), None)
+        d.set_presence(
+            guest.id,
+            Presence(
+                availability=Availability.AVAILABLE,
+                link=Link.ONLINE,
+                link_since=now,
+                room_id=room_id,
+            ),
+        )
+        return d.outcome
+
+    def guest_view(self, guest_id: str) -> GuestRoom | None:
+        """What a guest may see: their room and who is in it, nothing else."""
+        room_id = self.state.room_of(guest_id)
+        room = self.state.rooms.get(room_id) if room_id is not None else None
+        if room is None:
+            return None
+        people = [
+            RosterEntry(id=p.id, name=p.display_name, guest=p.role is Role.GUEST)
+            for pid in sorted(self.state.occupants_of(room.id))
+            if (p := self.state.people.get(pid)) is not None
+        ]
+        return GuestRoom(room_id=room.id, room_name=room.name, people=people)
 
     # ------------------------------------------------------------ links and time
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import enum
+from typing import Final
 
 import msgspec
+
+# The preferred languages a person may choose: the twelve translation languages, by
+# canonical BCP 47 tag. accessibility/languages.py holds their names and matching; a
+# unit test keeps the two lists equal (rooms may not import accessibility).
+LANGUAGES: Final = frozenset(
+    {"ja", "en", "zh-Hans", "ko", "id", "th", "vi", "my", "es", "fr", "pt-BR", "fil"}
+)
 
 
 class Role(enum.StrEnum):
     """What a person may do. Each role can do everything the one before it can."""
 
+    GUEST = "guest"  # from a browser, by invitation: one room's audio and nothing else
     MEMBER = "member"
     MANAGER = "manager"
     ADMIN = "admin"
@@ -22,7 +31,7 @@ class Role(enum.StrEnum):
         return self.rank >= other.rank
 
 
-_RANK = {Role.MEMBER: 0, Role.MANAGER: 1, Role.ADMIN: 2}
+_RANK = {Role.GUEST: -1, Role.MEMBER: 0, Role.MANAGER: 1, Role.ADMIN: 2}
 
 
 class Person(msgspec.Struct, frozen=True, kw_only=True):

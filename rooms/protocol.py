@@ -112,6 +112,12 @@ class SendChat(_Req, tag="chat.send"):
     text: str
 
 
+class SetLanguage(_Req, tag="language.set"):
+    """Change your own preferred language (a canonical tag from rooms.people.LANGUAGES)."""
+
+    language: str
+
+
 class StartCheckIn(_Req, tag="checkin.start"):
     location: Location
     half_day: HalfDay | None = None
@@ -252,6 +258,59 @@ SiteQuery = (
     | ExportHistory
     | GetRollCall
 )
+# ---------------------------------------------------------------- voice and guests
+# Voice is WebRTC audio through the server: the client offers, the server answers over
+# this WebSocket, and the server mixes the room (see rooms/media and docs/protocol.md).
+
+MAX_GUEST_NAME: Final = 40
+MAX_INVITE_TTL_S: Final = 7 * 24 * 3600.0
+
+
+class IceServer(msgspec.Struct, frozen=True, kw_only=True):
+    """A STUN or TURN server, as RTCIceServer in the browser's WebRTC API."""
+
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+class GetVoiceConfig(_Req, tag="voice.config"):
+    """Ask for the ICE servers to use (TURN credentials may be made per person)."""
+
+
+class VoiceOffer(_Req, tag="voice.offer"):
+    """Start (or restart) audio in the room you are in, with an SDP offer."""
+
+    room_id: str
+    sdp: str
+
+
+class VoiceIce(_Req, tag="voice.ice"):
+    """A trickled ICE candidate for your audio in a room."""
+
+    room_id: str
+    candidate: str
+    sdp_mid: str | None = None
+    sdp_mline_index: int | None = None
+
+
+class VoiceStop(_Req, tag="voice.stop"):
+    """Hang up your audio but stay in the room."""
+
+
+class CreateInvite(_Req, tag="invite.create"):
+    """A member invites a guest from a browser into one room, for a while."""
+
+    room_id: str
+    ttl_s: float = 3600.0
+
+
+class GuestJoin(_Req, tag="guest.join"):
+    """A guest's sign-in: the invitation from the link, and the name they typed."""
+
+    v: int
+    invite: str
+    name: str
 
 
 Request = (
@@ -284,6 +343,13 @@ Request = (
     | AnswerRollCall
     | EndRollCall
     | SiteQuery
+    | GetVoiceConfig
+    | VoiceOffer
+    | VoiceIce
+    | VoiceStop
+    | CreateInvite
+    | GuestJoin
+    | SetLanguage
 )
 # Requests the office state machine handles; the rest belong to the connection layer.
 OfficeRequest = (
@@ -308,6 +374,7 @@ OfficeRequest = (
     | StartRollCall
     | AnswerRollCall
     | EndRollCall
+    | SetLanguage
 )
 
 # ---------------------------------------------------------------- replies
@@ -429,6 +496,24 @@ SiteReply = (
     | HistoryFile
     | RollCallStatus
 )
+
+
+class VoiceConfig(_Msg, tag="voice.config"):
+    id: int
+    ice_servers: list[IceServer]
+
+
+class VoiceAnswer(_Msg, tag="voice.answer"):
+    id: int
+    room_id: str
+    sdp: str
+
+
+class InviteCreated(_Msg, tag="invite"):
+    id: int
+    room_id: str
+    url: str
+    expires_at: float
 
 
 # ---------------------------------------------------------------- state
@@ -618,6 +703,36 @@ SiteNotification = (
     | RollCallEnded
 )
 
+
+class VoiceSpeaking(_Msg, tag="voice.speaking"):
+    """Who is speaking in a room now; sent on change, at most about five times a second."""
+
+    room_id: str
+    speaking: list[str]
+
+
+class VoiceClosed(_Msg, tag="voice.closed"):
+    """The server ended your audio (you left the room, the link failed, ...)."""
+
+    room_id: str
+    reason: str
+    code: ErrorCode | None = None
+
+
+class RosterEntry(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    guest: bool = False
+
+
+class GuestRoom(_Msg, tag="guest.room"):
+    """All a guest sees of the office: the room they were invited to and who is in it."""
+
+    room_id: str
+    room_name: str
+    people: list[RosterEntry]
+
+
 Notification = (
     KnockRequested
     | KnockResolved
@@ -627,10 +742,24 @@ Notification = (
     | CheckInChanged
     | Caption
     | SiteNotification
+    | VoiceSpeaking
+    | VoiceClosed
+    | GuestRoom
 )
 Event = StateEvent | Notification
 ServerMessage = (
-    Welcome | Ok | Error | AuditEntries | Pong | CaptionHistory | Snapshot | Event | SiteReply
+    Welcome
+    | Ok
+    | Error
+    | AuditEntries
+    | Pong
+    | CaptionHistory
+    | VoiceConfig
+    | VoiceAnswer
+    | InviteCreated
+    | Snapshot
+    | Event
+    | SiteReply
 )
 
 LIMITS: Final = {
@@ -641,6 +770,7 @@ LIMITS: Final = {
     "caption": MAX_CAPTION_TEXT,
     "rollcall_message": MAX_ROLLCALL_MESSAGE,
     "rollcall_note": MAX_ANSWER_NOTE,
+    "guest_name": MAX_GUEST_NAME,
 }
 
 # ---------------------------------------------------------------- codecs

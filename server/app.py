@@ -15,14 +15,16 @@ import http
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.protocol import State
 
 from rooms.captions import may_read_history, purge_plan
 from rooms.errors import ErrorCode, OfficeError
@@ -32,8 +34,11 @@ from rooms.protocol import (
     PROTOCOL_VERSION,
     AuditEntries,
     CaptionHistory,
+    CreateInvite,
     Error,
     GetCaptionHistory,
+    GetVoiceConfig,
+    GuestJoin,
     ListAudit,
     Login,
     Logout,
@@ -46,6 +51,9 @@ from rooms.protocol import (
     Resume,
     SendCaption,
     Sync,
+    VoiceIce,
+    VoiceOffer,
+    VoiceStop,
     Welcome,
     decode_request,
 )
@@ -65,6 +73,7 @@ from server.eventhub import (
     OfficeWork,
     Reply,
 )
+from server.guests import GUEST_ONLY_MESSAGE, GUEST_REQUESTS, Guests
 from server.hub import Hub
 from server.lockout import Lockout, LockoutPolicy, say_seconds
 from server.metrics import Metrics
@@ -74,6 +83,7 @@ from server.ratelimit import TokenBucket
 from server.storage import StorageError, Store
 from server.stores import open_store, report_reader
 from server.tokens import new_token, token_hash
+from server.voice import Voice
 
 log = logging.getLogger("yoriai.server")
 
@@ -91,6 +101,7 @@ class _Client:
     signed_out: bool = False
     gone: bool = False  # the socket closed (a late sign-in reply must not register it)
     signing_in: bool = False  # a login is being checked (argon2 queues in a surge)
+    guest: bool = False  # signed in by invitation: one room's audio and nothing else
     refused: int = 0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -129,6 +140,10 @@ class YoriaiServer:
             ),
         )
         self.queries = Queries(self.office, store, self.reports, lambda: self.clock())
+        self.address: tuple[str, int] = (config.host, config.port)
+        self._spawned: set[asyncio.Task[None]] = set()
+        self.voice = Voice(self)
+        self.guests = Guests(self)
 
     @classmethod
     async def open(cls, config: ServerConfig) -> YoriaiServer:
@@ -203,6 +218,8 @@ class YoriaiServer:
         ]
         sock = next(iter(self._server.sockets))
         host, port = sock.getsockname()[:2]
+        self.address = (host, port)
+        self.voice.media.start()
         log.info(
             "serving on %s:%s (db %s, node %s)", host, port, self.store.path, self.events.node_id
         )
@@ -238,16 +255,28 @@ class YoriaiServer:
         for task in self._background:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self.voice.media.close()
         if self._server is not None:
             self._server.close(close_connections=True)
             await self._server.wait_closed()
         self.reports.close()
+        if self._spawned:
+            await asyncio.gather(*self._spawned, return_exceptions=True)
         await self.store.close()
+
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run a coroutine in the background, kept until it is done."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._spawned.add(task)
+        task.add_done_callback(self._spawned.discard)
 
     # ------------------------------------------------------------ HTTP
 
     async def _process_request(self, conn: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
+        page = await self.guests.http(request)
+        if page is not None:
+            return page
         if path == "/healthz":
             try:
                 await self.store.ping()
@@ -356,10 +385,18 @@ class YoriaiServer:
                     await self._sign_in(client, request)
                 finally:
                     client.signing_in = False
+            case GuestJoin():
+                await self.guests.join(client, request)
             case Ping(id=rid):
                 self.hub.send(client.conn, Pong(id=rid, server_time=time.time()))
             case _ if client.person_id is None:
                 self._error(client, request.id, ErrorCode.NOT_AUTHENTICATED, "sign in first")
+            case _ if client.guest and not isinstance(request, GUEST_REQUESTS):
+                self._error(client, request.id, ErrorCode.FORBIDDEN, GUEST_ONLY_MESSAGE)
+            case GetVoiceConfig() | VoiceOffer() | VoiceIce() | VoiceStop():
+                await self.voice.handle(client, client.person_id, request)
+            case CreateInvite():
+                await self.guests.create_invite(client, client.person_id, request)
             case Sync(id=rid):
                 self.hub.send(client.conn, self.office.snapshot(client.person_id))
                 self.hub.send(client.conn, Ok(id=rid))
@@ -448,6 +485,13 @@ class YoriaiServer:
                 f"this server speaks protocol {PROTOCOL_VERSION}, not {request.v}: update Yoriai",
             )
             return
+        client.signing_in = True
+        try:
+            await self._sign_in_checked(client, request)
+        finally:
+            client.signing_in = False
+
+    async def _sign_in_checked(self, client: _Client, request: Login | Resume) -> None:
         now = time.time()
         if isinstance(request, Login):
             person = await self._check_password(client, request)
@@ -481,7 +525,11 @@ class YoriaiServer:
             )
             return None
         creds = await self.store.credentials(request.username)
-        ok = await verify_password_async(creds.password_hash if creds else None, request.password)
+        ok = await verify_password_async(
+            creds.password_hash if creds else None,
+            request.password,
+            wanted=lambda: client.conn.state is State.OPEN,
+        )
         if creds is None or not ok:
             self.metrics.logins.labels("bad_credentials").inc()
             for key, seconds in await self.lockout.failed(request.username, peer, now):
@@ -566,7 +614,22 @@ class YoriaiServer:
             return
         client.person_id = None
         self.hub.remove(pid, client.conn)
+        if client.guest:
+            await self._guest_gone(pid)
+            return
         await self._report_gone(pid, signed_out=client.signed_out)
+
+    async def _guest_gone(self, pid: str) -> None:
+        """A guest has no account to come back to: gone is gone."""
+        self.guests.forget(pid)
+
+        async def step() -> Done:
+            done = Done()
+            if pid in self.office.state.people:
+                done.deliveries = self.office.commit(self.office.remove_person(pid, time.time()))
+            return done
+
+        await self.events.on_leader(step)
 
     async def _report_gone(self, pid: str, *, signed_out: bool) -> None:
         """Tell the office when a person's last connection on this node is gone."""
@@ -631,7 +694,8 @@ class YoriaiServer:
             except StorageError as exc:
                 log.warning("cannot read the directory: %s", exc)
                 continue
-
+            # Guests are not in the directory; they stay until they leave.
+            people += [p for p in self.office.state.people.values() if p.role is Role.GUEST]
             if await self.events.on_leader(self._directory_step(people, rooms, sites)):
                 self._data_version = version
 

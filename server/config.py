@@ -46,6 +46,38 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class IceServerConfig:
+    """A STUN or TURN server handed to clients. TURN without a username gets
+    per-person credentials from `VoiceSettings.turn_secret` (coturn's use-auth-secret)."""
+
+    urls: tuple[str, ...]
+    username: str | None = None
+    credential: str | None = None
+
+
+# Off by default: on a busy 2-core machine the thread hand-over each tick cost more
+# than it saved (bench/rooms.py --baseline-threads). Worth trying on more cores.
+DEFAULT_ENCODE_THREADS = 0
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceSettings:
+    ice_servers: tuple[IceServerConfig, ...] = ()
+    # coturn `static-auth-secret`: TURN credentials are made per person and expire.
+    turn_secret: str | None = None
+    turn_ttl_s: float = 12 * 3600.0
+    # The addresses the server offers as ICE host candidates: its public (or LAN)
+    # address. None: every address of every interface but loopback (aioice's choice).
+    media_addresses: tuple[str, ...] | None = None
+    opus_bitrate: int = 32_000
+    opus_complexity: int = 5
+    max_participants: int = 500
+    # Threads that run the Opus encodes of each 20 ms tick beside the event loop
+    # (0: encode in the loop). The encoder lets go of the GIL while it works.
+    encode_threads: int = DEFAULT_ENCODE_THREADS
+
+
+@dataclass(frozen=True, slots=True)
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
@@ -60,6 +92,12 @@ class ServerConfig:
     purge_interval_s: float = 3600.0  # how often history past retention is deleted
     rules: Rules = field(default_factory=Rules)
     limits: Limits = field(default_factory=Limits)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    # Where people reach this server, for invitation links (say https://office.example.jp).
+    # None: the address it listens on.
+    public_url: str | None = None
+    # Signs guest invitations. None: a random secret kept in the database.
+    invite_secret: bytes | None = None
     # Many servers: a PostgreSQL URL instead of db_path, and Redis for the event hub.
     database_url: str | None = None
     redis_url: str | None = None

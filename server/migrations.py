@@ -173,7 +173,14 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         value TEXT NOT NULL
     );
     """,
-    # 4: many servers over one database. `cluster.term` is the office leader's term: a
+    # 4: server secrets (the key that signs guest invitations)
+    """
+    CREATE TABLE server_secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    """,
+    # 5: many servers over one database. `cluster.term` is the office leader's term: a
     # deposed leader's writes are refused (fencing). `directory_version` moves when the
     # admin changes the directory, so every server notices. `applied_requests`: requests
     # that changed the database, with their replies, so a retried request is answered
@@ -357,7 +364,14 @@ POSTGRES_MIGRATIONS: Final[tuple[str, ...]] = (
         value TEXT NOT NULL
     );
     """,
-    # 4 (request ids are 64-bit: BIGINT)
+    # 4
+    """
+    CREATE TABLE server_secrets (
+        name  TEXT PRIMARY KEY,
+        value BYTEA NOT NULL
+    );
+    """,
+    # 5 (request ids are 64-bit: BIGINT)
     """
     CREATE TABLE cluster (
         id                INTEGER PRIMARY KEY CHECK (id = 1),

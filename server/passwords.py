@@ -8,6 +8,7 @@ Hashes made with other parameters still verify, and are upgraded on the next sig
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
@@ -38,9 +39,19 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-async def verify_password_async(password_hash: str | None, password: str) -> bool:
+async def verify_password_async(
+    password_hash: str | None, password: str, wanted: Callable[[], bool] | None = None
+) -> bool:
+    """Check a password off the event loop. `wanted` is asked when the check's turn comes
+    (in a surge the queue is long): if the caller has gone, the hashing is skipped."""
+
+    def check() -> bool:
+        if wanted is not None and not wanted():
+            return False
+        return verify_password(password_hash, password)
+
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_pool, verify_password, password_hash, password)
+    return await loop.run_in_executor(_pool, check)
 
 
 async def hash_password_async(password: str) -> str:

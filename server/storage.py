@@ -26,6 +26,7 @@ from rooms.office import (
     Effect,
     SaveCaption,
     SaveCheckIn,
+    SaveLanguage,
     SaveNoticeAck,
     SaveRollCall,
     SaveRollCallAnswer,
@@ -40,6 +41,7 @@ from rooms.room import Access, Room
 from rooms.schedule import Schedule, ScheduleEntry
 from rooms.site import Site
 from rooms.telework import day_shares
+from server.backup import BackupError, keep_before_upgrade
 from server.migrations import MIGRATIONS, SCHEMA_VERSION
 
 RETENTION_KEY = "retention_days"
@@ -163,14 +165,20 @@ class Store:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
             db = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from exc
+        try:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=FULL")
             await db.execute("PRAGMA foreign_keys=ON")
             await db.execute("PRAGMA busy_timeout=5000")
             store = cls(db, path)
             await store._migrate()
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open database {path}: {exc}") from exc
+        except BaseException as exc:
+            await db.close()  # a failed migration's open transaction rolls back here
+            if isinstance(exc, sqlite3.Error):
+                raise StorageError(f"cannot open database {path}: {exc}") from exc
+            raise
         return store
 
     async def close(self) -> None:
@@ -182,6 +190,12 @@ class Store:
             raise StorageError(
                 f"database schema {version} is newer than this server ({SCHEMA_VERSION})"
             )
+        if 0 < version < SCHEMA_VERSION and self.path != ":memory:":
+            # The old database stays beside the new one until the admin removes it.
+            try:
+                await asyncio.to_thread(keep_before_upgrade, Path(self.path), version)
+            except BackupError as exc:
+                raise StorageError(f"not upgrading: cannot keep a copy first: {exc}") from exc
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             # executescript commits on its own, so the version bump rides inside it.
             await self._db.executescript(
@@ -701,6 +715,10 @@ class Store:
                             ),
                         )
                     )
+                case SaveLanguage(person_id=person_id, language=language):
+                    statements.append(
+                        ("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
+                    )
         await self._write(statements)
 
     # ------------------------------------------------------------ captions kept by policy
@@ -825,6 +843,22 @@ class Store:
 
     async def clear_sign_in_failures(self, key: str) -> None:
         await self._write([("DELETE FROM sign_in_failures WHERE key = ?", (key,))])
+
+    # ------------------------------------------------------------ secrets
+
+    async def secret(self, name: str, make: Callable[[], bytes]) -> bytes:
+        """A named server secret, made (once, by `make`) on first use."""
+        await self._write(
+            [
+                (
+                    "INSERT INTO server_secrets (name, value) VALUES (?, ?)"
+                    " ON CONFLICT (name) DO NOTHING",
+                    (name, make()),
+                )
+            ]
+        )
+        value = await self._scalar("SELECT value FROM server_secrets WHERE name = ?", (name,))
+        return bytes(value)
 
     # ------------------------------------------------------------ audit
 

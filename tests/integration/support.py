@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -14,6 +16,7 @@ import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,6 +107,7 @@ class ServerProcess:
     db: Path
     port: int
     proc: subprocess.Popen[bytes] | None = None
+    args: tuple[str, ...] = ()  # more `serve` options
 
     @property
     def url(self) -> str:
@@ -125,6 +129,7 @@ class ServerProcess:
                 str(self.port),
                 "--log-level",
                 "WARNING",
+                *self.args,
             ],
             env=env,
             cwd=ROOT,
@@ -172,3 +177,50 @@ def assert_mirror_matches(session: Session, server: YoriaiServer) -> None:
     assert {k: v for k, v in mine.occupants.items() if v} == {
         k: v for k, v in theirs.occupants.items() if v
     }
+
+
+def server_cli(
+    *args: str | Path, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`yoriai-server ARGS` (python -m server.cli) as a child process, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **(env or {})),
+        timeout=120,
+        check=False,
+    )
+
+
+def db_cli(
+    db: Path, *args: str | Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`yoriai-server --db DB ARGS`."""
+    return server_cli("--db", db, *args, stdin=stdin)
+
+
+def sh(*cmd: str | Path, check: bool = True, **kw: Any) -> subprocess.CompletedProcess[str]:
+    """A command, output captured as text; raises on failure unless check=False."""
+    result: subprocess.CompletedProcess[str] = subprocess.run(
+        [str(c) for c in cmd], capture_output=True, text=True, timeout=600, check=check, **kw
+    )
+    return result
+
+
+def wait_healthy(
+    base_url: str, context: ssl.SSLContext | None = None, within: float = 20.0
+) -> dict[str, Any]:
+    """GET base_url/healthz until it answers; its JSON body."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=1, context=context) as r:
+                body: dict[str, Any] = json.loads(r.read())
+                return body
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)

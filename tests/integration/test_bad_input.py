@@ -192,3 +192,25 @@ async def test_a_silent_connection_must_sign_in_in_time(
         await ws.recv()
     assert closed.value.rcvd is not None
     assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (1008, "sign in first")
+
+
+async def test_a_sign_in_waiting_its_turn_is_not_timed_out(
+    start_office: Callable[..., Awaitable[Office]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a surge, logins queue for argon2 longer than the sign-in timeout allows a
+    silent connection; a queued login must still complete."""
+    import asyncio
+
+    import server.app
+
+    real = server.app.verify_password_async
+
+    async def queued(*args: object, **kw: object) -> bool:
+        await asyncio.sleep(0.6)  # as if 25 logins were ahead of this one
+        return await real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(server.app, "verify_password_async", queued)
+    office = await start_office(limits=Limits(sign_in_timeout_s=0.2))
+    yui = await office.session("yui")
+    assert await yui.ping() > 0
+    assert office.server.office.state.presence_of("yui").availability.value == "available"

@@ -14,7 +14,15 @@ import pytest
 
 from rooms.captions import CaptionLine
 from rooms.checkin import CheckIn, HalfDay
-from rooms.office import Audit, SaveCaption, SaveCheckIn, SaveRollCall, SaveRollCallAnswer, SaveRoom
+from rooms.office import (
+    Audit,
+    SaveCaption,
+    SaveCheckIn,
+    SaveLanguage,
+    SaveRollCall,
+    SaveRollCallAnswer,
+    SaveRoom,
+)
 from rooms.presence import Location, LocationKind
 from rooms.rollcall import RollCall, RollCallAnswer, Safety
 from rooms.room import Room
@@ -255,3 +263,34 @@ async def test_a_stopped_database_gives_clear_errors_and_the_store_recovers(
 async def test_opening_an_unreachable_database_says_so() -> None:
     with pytest.raises(StorageError, match="cannot open database postgresql://yoriai:\\*\\*\\*@"):
         await open_store("postgresql://yoriai:secret@127.0.0.1:1/nowhere")
+
+
+async def test_secrets_languages_and_user_import_work_on_postgres_as_on_sqlite(
+    pg_url: str, tmp_path: Path
+) -> None:
+    # The features main added after the Store API split: they must hold on both.
+    pg = await open_store(pg_url)
+    lite = await open_store(tmp_path / "twin.db")
+    try:
+        for store in (pg, lite):
+            made = [b"first-secret", b"second-secret"]
+            # Made once, then kept: a second call (or another server) gets the same key.
+            assert await store.secret("invite", lambda m=made: m.pop(0)) == b"first-secret"
+            assert await store.secret("invite", lambda m=made: m.pop(0)) == b"first-secret"
+            await store.add_people(
+                [(PEOPLE[0], hash_password("correct horse battery")), (PEOPLE[1], "x")]
+            )
+            await store.apply([SaveLanguage(person_id=PEOPLE[0].id, language="es")], 1.0)
+            creds = await store.credentials(PEOPLE[0].id)
+            assert creds is not None and creds.person.language == "es"
+        assert sorted(p.id for p in await pg.people()) == sorted(p.id for p in await lite.people())
+    finally:
+        await pg.close()
+        await lite.close()
+
+
+def test_backup_refuses_a_postgres_database_clearly(pg_url: str, capsys: Any) -> None:
+    from server.cli import main
+
+    assert main(["--db", pg_url, "backup", "/tmp/nowhere.db"]) == 2
+    assert "pg_dump" in capsys.readouterr().err

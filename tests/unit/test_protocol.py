@@ -71,6 +71,13 @@ REQUESTS: list[msgspec.Struct] = [
         id=23, utterance="u1", final=False, text="hello", language="en", start=1.0, end=2.0
     ),
     p.GetCaptionHistory(id=24, room_id="lobby", since=10.0),
+    p.GetVoiceConfig(id=22),
+    p.VoiceOffer(id=23, room_id="lobby", sdp="v=0\r\n"),
+    p.VoiceIce(id=24, room_id="lobby", candidate="candidate:1 1 udp 1 127.0.0.1 5000 typ host"),
+    p.VoiceStop(id=25),
+    p.CreateInvite(id=26, room_id="lobby", ttl_s=600.0),
+    p.GuestJoin(id=27, v=1, invite="a.b", name="Mika"),
+    p.SetLanguage(id=28, language="pt-BR"),
 ]
 
 SERVER_MESSAGES: list[msgspec.Struct] = [
@@ -133,7 +140,16 @@ SERVER_MESSAGES: list[msgspec.Struct] = [
             )
         ],
     ),
+    p.VoiceConfig(id=15, ice_servers=[p.IceServer(urls=["turn:127.0.0.1:3478"], username="u")]),
+    p.VoiceAnswer(id=16, room_id="lobby", sdp="v=0\r\n"),
+    p.InviteCreated(id=17, room_id="lobby", url="http://127.0.0.1/guest/a.b", expires_at=9.0),
+    p.VoiceSpeaking(room_id="lobby", speaking=["ken"]),
+    p.VoiceClosed(room_id="lobby", reason="you left the room"),
+    p.GuestRoom(
+        room_id="lobby", room_name="Lobby", people=[p.RosterEntry(id="g1", name="Mika", guest=True)]
+    ),
 ]
+
 
 REQUESTS += SITE_REQUESTS
 SERVER_MESSAGES += SITE_SERVER_MESSAGES
