@@ -49,6 +49,14 @@ SERVER_REQUIREMENTS = (
     "aiosqlite",
     "platformdirs",
     "prometheus-client",
+    # Many servers: PostgreSQL storage and the Redis event hub (docs/admin/scale-out.md).
+    "asyncpg",
+    "redis",
+    # Voice rooms: WebRTC (aiortc, aioice), Opus through PyAV, mixing in numpy.
+    "aiortc",
+    "aioice",
+    "av",
+    "numpy",
 )
 HERE = Path(__file__).resolve().parent / "server"
 
@@ -57,8 +65,9 @@ Yoriai presence server: an accessible virtual office
 Yoriai is a virtual office for teleworkers that blind, deaf and speech-impaired
 staff use on equal terms. This package runs its presence server as the systemd
 service yoriai-server: sign-in (argon2), rooms, knocks, check-ins at satellite
-sites, live-caption relay, SQLite storage, /healthz and /metrics. It makes no
-outbound connections. Configure it in /etc/yoriai/server.toml.
+sites, live-caption relay, SQLite storage (or PostgreSQL and Redis for many
+servers), /healthz and /metrics. It makes no outbound connections. Configure it
+in /etc/yoriai/server.toml.
 """
 
 
