@@ -35,6 +35,7 @@ from client.views import labels
 from client.views.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from accessibility.tts.source import SpeechSource
     from client.desk_audio import DeskAudio
     from client.views.sign_in import SignInWindow
     from client.views.voice_panel import TalkKey
@@ -67,6 +68,7 @@ class YoriaiApp(QObject):
         self.voice_enabled = voice or voice_source is not None
         self.voice_source = voice_source
         self.voice: VoiceSession | None = None
+        self._speech: SpeechSource | None = None  # type-to-speak's audio, made once
         self.audio: DeskAudio | None = None
         self.talk_key: TalkKey | None = None
         self.settings = settings
@@ -265,9 +267,13 @@ class YoriaiApp(QObject):
         from client.translate_captions import CaptionTranslations
 
         assert self.window is not None
+        if self._speech is not None:
+            # Reopening the audio (a device changed): the same voice goes on speaking.
+            voice.set_speech(self._speech)
+            return
         me = session.state.people.get(session.person_id or "")
         language = me.language if me is not None else "ja"
-        speech = SpeechSource()
+        speech = self._speech = SpeechSource()
         voice.set_speech(speech)
         self.window.captions.set_speaker(
             TypeToSpeak(session, EspeakEngine(), speech, language=language)
@@ -348,6 +354,7 @@ class YoriaiApp(QObject):
 
     async def sign_out_now(self) -> None:
         await self.stop_voice()
+        self._speech = None  # the next person gets their own type-to-speak
         session, self.session = self.session, None
         if session is not None:
             await session.logout()
