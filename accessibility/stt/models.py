@@ -269,7 +269,12 @@ def _unpack(archive: Path, into: Path, limit: int) -> None:
             total += member.size
         if total > limit:
             raise ModelError("too_large", f"the archive unpacks to {total} bytes")
-        tf.extractall(into, filter="data")
+        if hasattr(tarfile, "data_filter"):
+            tf.extractall(into, filter="data")
+        else:
+            # Python before 3.11.4 (Debian 12's 3.11.2) has no extraction filters; every
+            # member was checked above (names inside the folder, files and folders only).
+            tf.extractall(into)  # noqa: S202
 
 
 def _model_root(unpacked: Path) -> Path:
