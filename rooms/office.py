@@ -384,10 +384,6 @@ class Office:
                 )
         return outcome.deliveries
 
-    def run(self, outcome: Outcome) -> list[Delivery]:
-        """Commit an outcome that needs nothing made durable first."""
-        return self.commit(outcome)
-
     # ------------------------------------------------------------ requests
 
     def decide(
